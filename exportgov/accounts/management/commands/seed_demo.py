@@ -1,0 +1,109 @@
+"""Demo data for `make run`: one user per role, two exporter organisations and the teams.
+
+Idempotent: running it again changes nothing that is already there.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from exportgov.accounts import services
+from exportgov.accounts.models import Membership, Organisation, Team, User
+from exportgov.accounts.roles import Role
+
+DEMO_PASSWORD = "demo-Export-2026"  # noqa: S105 - published demo login, never used in production
+
+TEAMS = [
+    ("Licensing unit", "licensing", Team.Kind.LICENSING, "Assesses licence applications."),
+    ("Ministry of Defence advisers", "defence", Team.Kind.ADVISORY, "Advises on military end use."),
+    ("Foreign affairs advisers", "foreign-affairs", Team.Kind.ADVISORY, "Advises on destinations."),
+    (
+        "Health and biosafety advisers",
+        "health-biosafety",
+        Team.Kind.ADVISORY,
+        "Advises on biological items.",
+    ),
+    ("Appeals panel", "appeals", Team.Kind.APPEALS, "Independent review of appeals."),
+    ("Export control policy", "policy", Team.Kind.POLICY, "Keeps the rule book."),
+    ("Internal audit", "audit", Team.Kind.AUDIT, "Reads everything, changes nothing."),
+]
+
+# username, first name, last name, role, team code
+OFFICIALS = [
+    ("officer", "Olivia", "Okafor", Role.CASE_OFFICER, "licensing"),
+    ("senior", "Samuel", "Sato", Role.SENIOR_OFFICIAL, "licensing"),
+    ("advisor", "Ada", "Andersen", Role.ADVISOR, "defence"),
+    ("reviewer", "Rafael", "Rossi", Role.APPEALS_REVIEWER, "appeals"),
+    ("policy", "Priya", "Patel", Role.POLICY_ADMIN, "policy"),
+    ("auditor", "Aiko", "Abe", Role.AUDITOR, "audit"),
+]
+
+# organisation, kind, country, [(username, first, last, membership role)]
+ORGANISATIONS = [
+    (
+        "Northwind Instruments Ltd",
+        Organisation.Kind.COMPANY,
+        "GB",
+        [
+            ("exporter", "Erin", "Evans", Membership.Role.ADMIN),
+            ("colleague", "Chris", "Clark", Membership.Role.MEMBER),
+        ],
+    ),
+    (
+        "University of Eastmoor",
+        Organisation.Kind.RESEARCH,
+        "GB",
+        [("researcher", "Rosa", "Reyes", Membership.Role.ADMIN)],
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or keep) the demo users, organisations and teams, and print the logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        teams = {
+            code: self._team(name, code, kind, description)
+            for name, code, kind, description in TEAMS
+        }
+        logins = []
+        for username, first, last, role, team_code in OFFICIALS:
+            user = self._user(username, first, last, [role])
+            services.team_member_add(actor=None, team=teams[team_code], user=user)
+            logins.append((username, role.label))
+        for name, kind, country, people in ORGANISATIONS:
+            users = [(self._user(u, f, la, [Role.EXPORTER]), level) for u, f, la, level in people]
+            organisation = Organisation.objects.filter(name=name).first()
+            if organisation is None:
+                organisation = services.organisation_create(
+                    actor=None, name=name, kind=kind, country=country, admin=users[0][0]
+                )
+            for user, level in users:
+                if not organisation.memberships.filter(user=user).exists():
+                    services.membership_add(
+                        actor=None, organisation=organisation, user=user, role=level
+                    )
+                logins.append((user.username, f"Exporter ({Membership.Role(level).label}, {name})"))
+
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, description in logins:
+            self.stdout.write(f"  {username:<12} {description}")
+
+    def _team(self, name, code, kind, description) -> Team:
+        return Team.objects.filter(code=code).first() or services.team_create(
+            actor=None, name=name, code=code, kind=kind, description=description
+        )
+
+    def _user(self, username, first_name, last_name, roles) -> User:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = services.user_create(
+                actor=None,
+                username=username,
+                email=f"{username}@demo.exportgov.invalid",
+                password=DEMO_PASSWORD,
+                first_name=first_name,
+                last_name=last_name,
+                roles=roles,
+            )
+        return user

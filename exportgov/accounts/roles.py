@@ -1,0 +1,33 @@
+"""The roles of DESIGN.md. Each role is a Django group; its model permissions are declared here."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    EXPORTER = "exporter", "Exporter"
+    CASE_OFFICER = "case_officer", "Case officer"
+    SENIOR_OFFICIAL = "senior_official", "Senior official"
+    ADVISOR = "advisor", "Advisor"
+    APPEALS_REVIEWER = "appeals_reviewer", "Appeals reviewer"
+    POLICY_ADMIN = "policy_admin", "Policy admin"
+    AUDITOR = "auditor", "Auditor"
+
+
+GOVERNMENT_ROLES = frozenset(Role) - {Role.EXPORTER}
+
+# Global (not per-object) permissions of each role, as "app_label.codename".
+# Exporters get none: what they may see is granted per organisation with django-guardian.
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.EXPORTER: [],
+    Role.CASE_OFFICER: ["accounts.view_organisation"],
+    Role.SENIOR_OFFICIAL: ["accounts.view_organisation"],
+    Role.ADVISOR: [],
+    Role.APPEALS_REVIEWER: ["accounts.view_organisation"],
+    Role.POLICY_ADMIN: ["accounts.view_organisation", "accounts.view_user", "accounts.view_team"],
+    Role.AUDITOR: [
+        "accounts.view_organisation",
+        "accounts.view_user",
+        "accounts.view_team",
+        "audit.view_auditevent",
+    ],
+}

@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only, hash-chained audit log.
+
+    Rows are only ever inserted by `audit_record`; the database refuses UPDATE and DELETE
+    (a PostgreSQL trigger added by migration 0002), and each row's `hash` covers its content
+    and the previous row's hash, so `verify_audit_chain` finds any row changed or forged.
+    """
+
+    class Verb(models.TextChoices):
+        USER_LOGGED_IN = "user.logged_in", "Signed in"
+        USER_LOGGED_OUT = "user.logged_out", "Signed out"
+        USER_LOGIN_FAILED = "user.login_failed", "Sign-in failed"
+        USER_PASSWORD_RESET = "user.password_reset", "Password reset"
+        USER_CREATED = "user.created", "User created"
+        USER_ROLES_SET = "user.roles_set", "Roles set"
+        ORGANISATION_CREATED = "organisation.created", "Organisation created"
+        MEMBER_INVITED = "organisation.member_invited", "Member invited"
+        INVITATION_REVOKED = "organisation.invitation_revoked", "Invitation revoked"
+        MEMBER_JOINED = "organisation.member_joined", "Member joined"
+        MEMBER_REMOVED = "organisation.member_removed", "Member removed"
+        TEAM_CREATED = "team.created", "Team created"
+        TEAM_MEMBER_ADDED = "team.member_added", "Team member added"
+        API_TOKEN_CREATED = "user.api_token_created", "API token created"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, help_text="Who acted, kept as text too.")
+    verb = models.CharField(max_length=64, choices=Verb.choices, db_index=True)
+    target_type = models.CharField(max_length=100, blank=True, db_index=True)
+    target_id = models.CharField(max_length=64, blank=True, db_index=True)
+    target_label = models.CharField(max_length=300, blank=True)
+    from_status = models.CharField(max_length=50, blank=True)
+    to_status = models.CharField(max_length=50, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "id"], name="audit_target_idx")]
+
+    def __str__(self):
+        return f"#{self.pk} {self.verb} by {self.actor_label}"

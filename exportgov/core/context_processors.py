@@ -1,0 +1,35 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+
+from exportgov.accounts.roles import Role
+from exportgov.notifications.selectors import notification_unread_count
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+
+
+def site(request) -> dict:
+    """Version for the footer, and the navigation the signed-in user's roles allow."""
+    user = request.user
+    context = {"exportgov_version": settings.EXPORTGOV_VERSION}
+    if user.is_authenticated:
+        context["nav_items"] = _nav_items(user)
+        context["unread_notifications"] = notification_unread_count(user=user)
+        context["user_roles"] = [Role(role).label for role in Role if user.has_role(role)]
+    return context
+
+
+def _nav_items(user) -> list[NavItem]:
+    items = [NavItem("Dashboard", reverse("core:dashboard"))]
+    if user.has_role(Role.EXPORTER) or user.has_perm("accounts.view_organisation"):
+        items.append(NavItem("Organisations", reverse("accounts:organisation_list")))
+    if user.has_perm("audit.view_auditevent"):
+        items.append(NavItem("Audit log", reverse("audit:event_list")))
+    items.append(NavItem("Notifications", reverse("notifications:list")))
+    items.append(NavItem("API", reverse("api_docs:docs")))
+    return items
