@@ -20,3 +20,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 AUDIT_CHAIN_KEY = "test-audit-chain-key"
+# The test client and live server serve static files themselves.
+MIDDLEWARE.remove("whitenoise.middleware.WhiteNoiseMiddleware")  # noqa: F405
