@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.Env()
@@ -23,6 +24,10 @@ with (BASE_DIR / "pyproject.toml").open("rb") as pyproject:
 # Core
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+if len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be a random string of 32 characters or more."
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL")}
@@ -183,7 +188,7 @@ HEALTH_CHECK_TIMEOUT = env.float("EXPORTGOV_HEALTH_CHECK_TIMEOUT", default=1.0)
 
 # Audit log: events are chained with an HMAC whose key lives outside the database,
 # so a row forged by someone with database access alone does not verify.
-AUDIT_CHAIN_KEY = env("EXPORTGOV_AUDIT_CHAIN_KEY", default=SECRET_KEY)
+AUDIT_CHAIN_KEY = env("EXPORTGOV_AUDIT_CHAIN_KEY", default="") or SECRET_KEY
 
 # REST API
 REST_FRAMEWORK = {

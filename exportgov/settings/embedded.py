@@ -7,6 +7,8 @@ import os
 import secrets
 from pathlib import Path
 
+import environ
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 EMBEDDED_REDIS_URL = "memory://"
 
@@ -29,6 +31,8 @@ def generated_secret_key() -> str:
 
 def fill_embedded_environment() -> None:
     """Use SQLite, an in-memory broker and a generated key where nothing is configured."""
+    if os.environ.get("DJANGO_READ_DOT_ENV_FILE", "").lower() in ("1", "true", "yes", "on"):
+        environ.Env.read_env(str(BASE_DIR / ".env"))  # what .env configures is not embedded
     os.environ.setdefault("DJANGO_SECRET_KEY", generated_secret_key())
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{var_dir() / 'exportgov.sqlite3'}")
     os.environ.setdefault("REDIS_URL", EMBEDDED_REDIS_URL)

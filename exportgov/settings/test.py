@@ -2,7 +2,7 @@
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-any-production-use")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/exportgov")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 

@@ -124,34 +124,31 @@ def test_audit_log_page_keeps_a_fixed_number_of_queries(
         client.get(reverse("audit:event_list"))
 
 
-def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
-    env = {
+def _start_production_settings(**env: str) -> subprocess.CompletedProcess:
+    environment = {
         "PATH": "/usr/bin:/bin",
         "DATABASE_URL": "sqlite:///x",
-        "REDIS_URL": "redis://localhost:6379/0",
+        "REDIS_URL": "redis://x:6379/0",
     }
-    code = "import django; django.setup()"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
+    environment |= {"DJANGO_SETTINGS_MODULE": "exportgov.settings.base", **env}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
         cwd=BASE_DIR,
-        env={**env, "DJANGO_SETTINGS_MODULE": "exportgov.settings.base"},
+        env=environment,
         capture_output=True,
         text=True,
         check=False,
     )
-    assert result.returncode != 0
-    assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
 
-    started = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=BASE_DIR,
-        env={
-            **env,
-            "DJANGO_SETTINGS_MODULE": "exportgov.settings.base",
-            "DJANGO_SECRET_KEY": "k" * 50,
-        },
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    missing = _start_production_settings()
+    assert missing.returncode != 0
+    assert "Set the DJANGO_SECRET_KEY environment variable" in missing.stderr
+
+    empty = _start_production_settings(DJANGO_SECRET_KEY="")
+    assert empty.returncode != 0
+    assert "32 characters or more" in empty.stderr
+
+    started = _start_production_settings(DJANGO_SECRET_KEY="k" * 50)
     assert started.returncode == 0, started.stderr
