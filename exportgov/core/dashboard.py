@@ -19,12 +19,20 @@ from exportgov.notifications.selectors import notification_unread_count
 
 @dataclass(frozen=True)
 class Card:
+    """A number with its unit, a link to act on it, and what to say when it is zero."""
+
     title: str
     count: int
-    label: str
+    unit: str
+    unit_plural: str = ""
     link: str = ""
     link_text: str = ""
     empty_text: str = ""
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.unit if self.count == 1 else (self.unit_plural or f"{self.unit}s")
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,8 @@ def _notifications_card(user) -> Card:
     return Card(
         title="Notifications",
         count=notification_unread_count(user=user),
-        label="unread",
+        unit="unread",
+        unit_plural="unread",
         link=reverse("notifications:list"),
         link_text="Read notifications",
         empty_text="Nothing new. You will be told here when something needs you.",
@@ -66,10 +75,10 @@ def _exporter_cards(user) -> list[Card]:
             Card(
                 title=organisation.name,
                 count=organisation.member_count,
-                label="members" if organisation.member_count != 1 else "member",
+                unit="member",
                 link=reverse("accounts:organisation_detail", kwargs={"pk": organisation.pk}),
                 link_text="Manage your organisation",
-                empty_text=f"{pending} invitation(s) waiting to be accepted." if pending else "",
+                note=f"Invitations waiting to be accepted: {pending}." if pending else "",
             )
         )
     if not cards:
@@ -77,7 +86,7 @@ def _exporter_cards(user) -> list[Card]:
             Card(
                 title="Organisation",
                 count=0,
-                label="organisations",
+                unit="organisation",
                 empty_text="You are in no organisation yet: ask its admin for an invitation.",
             )
         )
@@ -90,7 +99,7 @@ def _official_cards(user) -> list[Card]:
         Card(
             title="Your teams",
             count=teams.count(),
-            label="teams",
+            unit="team",
             link=reverse("accounts:profile"),
             link_text=", ".join(team.name for team in teams) or "See your account",
             empty_text="You are in no team yet: ask a policy admin to add you to one.",
@@ -105,7 +114,7 @@ def _policy_admin_cards(user) -> list[Card]:
         Card(
             title="People with a role",
             count=sum(counts.values()),
-            label="role assignments",
+            unit="role assignment",
             link=reverse("accounts:organisation_list"),
             link_text="See organisations",
             empty_text="No one holds a role yet.",
@@ -120,7 +129,7 @@ def _auditor_cards(user) -> list[Card]:
         Card(
             title="Audit events, last 24 hours",
             count=audit_event_list().filter(created_at__gte=since).count(),
-            label="events",
+            unit="event",
             link=reverse("audit:event_list"),
             link_text="Open the audit log",
             empty_text="No events in the last day.",
@@ -128,7 +137,7 @@ def _auditor_cards(user) -> list[Card]:
         Card(
             title="Audit events in all",
             count=audit_event_list().count(),
-            label="events",
+            unit="event",
             link=reverse("audit:event_list"),
             link_text="Open the audit log",
             empty_text="The log is empty.",

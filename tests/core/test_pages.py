@@ -76,6 +76,17 @@ def test_dashboard_empty_state_says_what_to_do_next(client, world):
     assert "You are in no team yet: ask a policy admin to add you to one." in page
 
 
+def test_dashboard_shows_empty_states_only_for_zero_counts(client, world):
+    client.force_login(world.case_officer)  # in one team
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert 'eg-card-count">1</span> team<' in page
+    assert "You are in no team yet" not in page
+
+    client.force_login(world.auditor)
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert "The log is empty." not in page
+
+
 def test_navigation_follows_the_role(client, world):
     client.force_login(world.auditor)
     assert "Audit log" in client.get(reverse("core:dashboard")).content.decode()
