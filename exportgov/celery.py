@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "exportgov.settings.local")
 
@@ -10,4 +11,10 @@ app = Celery("exportgov")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    "licence-expire-due": {
+        # Shortly after midnight: licences whose expiry date has passed become expired.
+        "task": "licensing.tasks.licence_expire_due",
+        "schedule": crontab(hour=0, minute=15),
+    },
+}

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("exportgov.accounts.urls")),
     path("audit/", include("exportgov.audit.urls")),
     path("notifications/", include("exportgov.notifications.urls")),
+    path("", include("licensing.urls")),
     path("api/v1/", include("exportgov.api_urls")),
     path("api/", include((docs_urlpatterns, "api_docs"))),
     path("admin/", admin.site.urls),

@@ -5,59 +5,22 @@ page or endpoint is added without one. Each row names the request to make and th
 for each actor; `test_access` makes that request as every actor and checks the status.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import World
 from exportgov.notifications.models import Notification
-
-ACTORS = [
-    "anonymous",
-    "exporter",
-    "other_exporter",
-    "case_officer",
-    "senior_official",
-    "advisor",
-    "appeals_reviewer",
-    "policy_admin",
-    "auditor",
-]
-SIGNED_IN = ACTORS[1:]
-OFFICIALS_WHO_SEE_ORGANISATIONS = [
-    "case_officer",
-    "senior_official",
-    "appeals_reviewer",
-    "policy_admin",
-    "auditor",
-]
-LOGIN_REDIRECT, API_UNAUTHENTICATED = 302, 401
-
-
-@dataclass
-class Route:
-    name: str
-    expect: dict[str, int | set[int]]
-    kwargs: Callable[[World], dict] = lambda world: {}
-    method: str = "get"
-    data: dict = field(default_factory=dict)
-
-
-def everyone(status: int | set[int]) -> dict:
-    return dict.fromkeys(ACTORS, status)
-
-
-def signed_in(status: int, anonymous: int = LOGIN_REDIRECT, **overrides: int) -> dict:
-    return {"anonymous": anonymous, **dict.fromkeys(SIGNED_IN, status), **overrides}
-
-
-def only(allowed: list[str], status: int, denied: int, anonymous: int = LOGIN_REDIRECT) -> dict:
-    return {
-        "anonymous": anonymous,
-        **{actor: status if actor in allowed else denied for actor in SIGNED_IN},
-    }
+from tests.access import (
+    ACTORS,
+    API_UNAUTHENTICATED,
+    LOGIN_REDIRECT,
+    OFFICIALS_WHO_SEE_ORGANISATIONS,
+    Route,
+    everyone,
+    only,
+    signed_in,
+)
+from tests.licensing import access_cases, access_exporter, access_licences
 
 
 def _organisation(world: World) -> dict:
@@ -165,6 +128,8 @@ MATRIX = [
     # Django admin: technical staff only; no role of the product is staff.
     Route("admin:index", everyone(302)),
 ]
+MATRIX += access_exporter.ROUTES + access_cases.ROUTES + access_licences.ROUTES
+
 # The admin's own model pages are many; they are all behind the same staff check as admin:index.
 COVERED_BY_ADMIN_INDEX = "admin:"
 

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.db.models.functions import Lower
 from django_countries.fields import CountryField
@@ -136,6 +136,14 @@ class Team(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     description = models.TextField(blank=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
+    group = models.OneToOneField(
+        Group,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="team",
+        help_text="Mirrors the members; object permissions on cases are granted to this group.",
+    )
 
     class Meta:
         ordering = ["kind", "name"]

@@ -17,17 +17,38 @@ GOVERNMENT_ROLES = frozenset(Role) - {Role.EXPORTER}
 
 # Global (not per-object) permissions of each role, as "app_label.codename".
 # Exporters get none: what they may see is granted per organisation with django-guardian.
+# Advisors see a case only through an object permission given to their team's group when
+# the case is referred to it.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.EXPORTER: [],
-    Role.CASE_OFFICER: ["accounts.view_organisation"],
-    Role.SENIOR_OFFICIAL: ["accounts.view_organisation"],
-    Role.ADVISOR: [],
-    Role.APPEALS_REVIEWER: ["accounts.view_organisation"],
+    Role.CASE_OFFICER: [
+        "accounts.view_organisation",
+        "licensing.view_application",
+        "licensing.review_application",
+        "licensing.view_licence",
+        "licensing.manage_licence",
+    ],
+    Role.SENIOR_OFFICIAL: [
+        "accounts.view_organisation",
+        "licensing.view_application",
+        "licensing.review_application",
+        "licensing.decide_application",
+        "licensing.view_licence",
+        "licensing.manage_licence",
+    ],
+    Role.ADVISOR: ["licensing.give_advice"],
+    Role.APPEALS_REVIEWER: [
+        "accounts.view_organisation",
+        "licensing.view_application",
+        "licensing.view_licence",
+    ],
     Role.POLICY_ADMIN: ["accounts.view_organisation", "accounts.view_user", "accounts.view_team"],
     Role.AUDITOR: [
         "accounts.view_organisation",
         "accounts.view_user",
         "accounts.view_team",
         "audit.view_auditevent",
+        "licensing.view_application",
+        "licensing.view_licence",
     ],
 }

@@ -267,7 +267,10 @@ def invitation_accept(
 def team_create(
     *, actor: User | None, name: str, code: str, kind: str, description: str = ""
 ) -> Team:
-    team = Team.objects.create(name=name, code=code, kind=kind, description=description)
+    group = Group.objects.create(name=f"team:{code}")
+    team = Team.objects.create(
+        name=name, code=code, kind=kind, description=description, group=group
+    )
     audit_record(actor=actor, verb=Verb.TEAM_CREATED, target=team)
     return team
 
@@ -277,6 +280,7 @@ def team_member_add(*, actor: User | None, team: Team, user: User) -> Team:
     if team.members.filter(pk=user.pk).exists():
         return team
     team.members.add(user)
+    user.groups.add(team.group)
     audit_record(
         actor=actor, verb=Verb.TEAM_MEMBER_ADDED, target=team, payload={"user": user.email}
     )

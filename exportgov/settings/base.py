@@ -225,3 +225,12 @@ LOGGING = {
 }
 EXPORTGOV_SITE_URL = env("EXPORTGOV_SITE_URL", default="http://127.0.0.1:8000")
 FORM_RENDERER = "exportgov.core.forms.FormRenderer"
+
+# Licensing
+LICENSING_HOLIDAY_COUNTRY = env("EXPORTGOV_HOLIDAY_COUNTRY", default="GB")
+LICENSING_HOLIDAY_SUBDIVISION = env("EXPORTGOV_HOLIDAY_SUBDIVISION", default="ENG") or None
+LICENSING_TIER_WORKING_DAYS = {"low": 5, "medium": 20, "high": 40}
+# The tier of a case that reaches triage without a screening result.
+LICENSING_UNSCREENED_TIER = "medium"
+LICENSING_LICENCE_VALID_DAYS = env.int("EXPORTGOV_LICENCE_VALID_DAYS", default=730)
+LICENSING_UPLOAD_MAX_BYTES = env.int("EXPORTGOV_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
