@@ -58,6 +58,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "django_fsm",
     "django_htmx",
     "template_partials",
     "django_countries",
@@ -222,6 +223,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(levelname)s %(asctime)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"level": "INFO", "handlers": ["console"]},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 EXPORTGOV_SITE_URL = env("EXPORTGOV_SITE_URL", default="http://127.0.0.1:8000")
 FORM_RENDERER = "exportgov.core.forms.FormRenderer"
