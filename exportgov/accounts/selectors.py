@@ -1,10 +1,11 @@
 """Reading accounts data a user is allowed to see."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from guardian.shortcuts import get_objects_for_user
 
 from .models import Invitation, Membership, Organisation, Team, User
+from .roles import Role
 
 
 def organisation_list_for_user(*, user: User) -> QuerySet[Organisation]:
@@ -60,8 +61,8 @@ def team_list_for_user(*, user: User) -> QuerySet[Team]:
 def user_counts_by_role() -> dict[str, int]:
     """How many active users hold each role (for the policy admin's dashboard)."""
     rows = (
-        User.objects.filter(is_active=True)
+        User.objects.filter(is_active=True, groups__name__in=[role.value for role in Role])
         .values("groups__name")
-        .annotate(n=Count("id", filter=Q(is_active=True)))
+        .annotate(n=Count("id"))
     )
-    return {row["groups__name"]: row["n"] for row in rows if row["groups__name"]}
+    return {row["groups__name"]: row["n"] for row in rows}

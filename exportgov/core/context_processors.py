@@ -26,7 +26,18 @@ def site(request) -> dict:
 
 def _nav_items(user) -> list[NavItem]:
     items = [NavItem("Dashboard", reverse("core:dashboard"))]
+    if user.has_role(Role.EXPORTER):
+        items.append(NavItem("Applications", reverse("licensing:application_list")))
+        items.append(NavItem("Licences", reverse("licensing:licence_list")))
+    if user.has_perm("licensing.review_application"):
+        items.append(NavItem("Triage", reverse("licensing:case_triage_queue")))
+        items.append(NavItem("Cases", reverse("licensing:case_queue")))
+    elif user.has_perm("licensing.view_application"):
+        items.append(NavItem("Cases", reverse("licensing:case_queue")))
+    if user.has_role(Role.ADVISOR):
+        items.append(NavItem("Referred cases", reverse("licensing:advisor_queue")))
     if user.has_role(Role.EXPORTER) or user.has_perm("accounts.view_organisation"):
+        # exporters see their own organisation; officials all of them
         items.append(NavItem("Organisations", reverse("accounts:organisation_list")))
     if user.has_perm("audit.view_auditevent"):
         items.append(NavItem("Audit log", reverse("audit:event_list")))

@@ -15,6 +15,19 @@ from exportgov.accounts.selectors import (
 )
 from exportgov.audit.selectors import audit_event_list
 from exportgov.notifications.selectors import notification_unread_count
+from licensing.models import Application, Licence
+from licensing.selectors import application_list_for_user, licence_list_for_user
+
+Status = Application.Status
+OPEN_CASE = [
+    Status.SUBMITTED,
+    Status.SCREENING,
+    Status.TRIAGE,
+    Status.UNDER_REVIEW,
+    Status.INFO_REQUESTED,
+    Status.IN_CONSULTATION,
+    Status.RECOMMENDED,
+]
 
 
 @dataclass(frozen=True)
@@ -45,9 +58,9 @@ def dashboard_panels_for(*, user) -> list[Panel]:
     """One panel per role the user holds, in the order of `Role`."""
     builders = {
         Role.EXPORTER: _exporter_cards,
-        Role.CASE_OFFICER: _official_cards,
-        Role.SENIOR_OFFICIAL: _official_cards,
-        Role.ADVISOR: _official_cards,
+        Role.CASE_OFFICER: _case_officer_cards,
+        Role.SENIOR_OFFICIAL: _senior_official_cards,
+        Role.ADVISOR: _advisor_cards,
         Role.APPEALS_REVIEWER: _official_cards,
         Role.POLICY_ADMIN: _policy_admin_cards,
         Role.AUDITOR: _auditor_cards,
@@ -68,7 +81,36 @@ def _notifications_card(user) -> Card:
 
 
 def _exporter_cards(user) -> list[Card]:
-    cards = []
+    applications = application_list_for_user(user=user).filter(organisation__memberships__user=user)
+    cards = [
+        Card(
+            title="Your applications",
+            count=applications.filter(status__in=OPEN_CASE).count(),
+            unit="application in progress",
+            unit_plural="applications in progress",
+            link=reverse("licensing:application_list"),
+            link_text="See your applications",
+            empty_text="Nothing in progress. Start an application when you need a licence.",
+            note=_count_note(applications.filter(status=Status.DRAFT).count(), "draft", "drafts"),
+        ),
+        Card(
+            title="Waiting for your answer",
+            count=applications.filter(status=Status.INFO_REQUESTED).count(),
+            unit="request for information",
+            unit_plural="requests for information",
+            link=reverse("licensing:application_list"),
+            link_text="Answer them",
+            empty_text="The licensing unit is not waiting for anything from you.",
+        ),
+        Card(
+            title="Licences",
+            count=licence_list_for_user(user=user).filter(status=Licence.Status.ACTIVE).count(),
+            unit="active licence",
+            link=reverse("licensing:licence_list"),
+            link_text="See your licences",
+            empty_text="No active licence yet.",
+        ),
+    ]
     for organisation in organisation_list_for_user(user=user).filter(memberships__user=user):
         pending = organisation_invitation_list(organisation=organisation).count()
         cards.append(
@@ -91,6 +133,74 @@ def _exporter_cards(user) -> list[Card]:
             )
         )
     return [*cards, _notifications_card(user)]
+
+
+def _count_note(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many} not yet submitted." if count else ""
+
+
+def _case_officer_cards(user) -> list[Card]:
+    cases = application_list_for_user(user=user)
+    today = timezone.localdate()
+    return [
+        Card(
+            title="Triage queue",
+            count=cases.filter(status=Status.TRIAGE).count(),
+            unit="case waiting",
+            unit_plural="cases waiting",
+            link=reverse("licensing:case_triage_queue"),
+            link_text="Open the triage queue",
+            empty_text="No case is waiting for triage.",
+        ),
+        Card(
+            title="Your cases",
+            count=cases.filter(assigned_officer=user, status__in=OPEN_CASE).count(),
+            unit="open case",
+            link=reverse("licensing:case_queue") + "?assigned=mine",
+            link_text="Open your cases",
+            empty_text="You have no open case: claim one from the triage queue.",
+            note=_overdue_note(cases.filter(assigned_officer=user, status__in=OPEN_CASE), today),
+        ),
+        *_official_cards(user),
+    ]
+
+
+def _overdue_note(cases, today) -> str:
+    overdue = cases.filter(deadline_on__lt=today, clock_paused_since__isnull=True).count()
+    return f"{overdue} past its deadline." if overdue else ""
+
+
+def _senior_official_cards(user) -> list[Card]:
+    cases = application_list_for_user(user=user)
+    return [
+        Card(
+            title="Awaiting decision",
+            count=cases.filter(status=Status.RECOMMENDED).count(),
+            unit="recommended case",
+            link=reverse("licensing:case_queue") + "?status=recommended",
+            link_text="Decide them",
+            empty_text="No recommendation is waiting for a decision.",
+        ),
+        *_case_officer_cards(user),
+    ]
+
+
+def _advisor_cards(user) -> list[Card]:
+    referred = application_list_for_user(user=user).filter(
+        consultations__team__members=user, consultations__advice__isnull=True
+    )
+    return [
+        Card(
+            title="Advice requested",
+            count=referred.distinct().count(),
+            unit="case waiting for advice",
+            unit_plural="cases waiting for advice",
+            link=reverse("licensing:advisor_queue"),
+            link_text="Open the referred cases",
+            empty_text="No case is waiting for your advisory body.",
+        ),
+        *_official_cards(user),
+    ]
 
 
 def _official_cards(user) -> list[Card]:

@@ -13,6 +13,7 @@ from exportgov.core.exceptions import ApplicationError
 from ..models import Application, Document, InformationRequest, Item, Party
 from ..permissions import require_member
 from ..selectors import application_problems
+from ..steps import STEP_SLUGS
 from . import notify
 from ._transitions import locked, transition
 from .cases import case_route_to_triage, case_start_screening
@@ -75,7 +76,11 @@ def application_step_save(
 ) -> Application:
     """Save the valid answers of one step and forget what was left unsaved there."""
     application = _editable(application, actor)
-    fields = STEP_FIELDS[step]
+    if step not in STEP_SLUGS:
+        raise ApplicationError(f"Unknown step {step}.")
+    # Items and parties are saved by their own services; saving their step with no data
+    # forgets what was kept unsaved there (after an item is saved, or when it is discarded).
+    fields = STEP_FIELDS.get(step, [])
     unknown = set(data) - set(fields)
     if unknown:
         raise ApplicationError(f"Unknown fields for step {step}: {', '.join(sorted(unknown))}.")
@@ -176,7 +181,11 @@ def document_upload(
     """Store a checked upload through Django's storage. Drafts, or answers to a request."""
     application = locked(application)
     require_member(actor, application)
-    answering = information_request is not None and information_request.is_open
+    answering = (
+        information_request is not None
+        and information_request.application_id == application.pk
+        and information_request.is_open
+    )
     if application.status != Application.Status.DRAFT and not answering:
         raise ApplicationError(
             "Documents can be added to a draft, or to an answer to a request for information."

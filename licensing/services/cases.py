@@ -82,7 +82,21 @@ def case_route_to_triage(
 
 @transaction.atomic
 def case_claim(*, actor: User, application: Application) -> Application:
-    """The officer takes a case from the triage queue and starts reviewing it."""
+    """The officer takes a case from the triage queue and starts reviewing it.
+
+    Claiming a case that another officer has already claimed is refused (assigning it to
+    someone else is `case_assign`); claiming one's own case again changes nothing.
+    """
+    require_reviewer(actor)
+    application = locked(application)
+    if application.status != Status.TRIAGE and application.assigned_officer_id not in (
+        None,
+        actor.pk,
+    ):
+        raise ApplicationError(
+            f"{application.assigned_officer} has already claimed this case.",
+            code="already_claimed",
+        )
     return case_assign(actor=actor, application=application, officer=actor)
 
 
@@ -295,6 +309,9 @@ def recommendation_make(
         )
     if outcome == Outcome.APPROVE and refusal_criteria:
         raise ApplicationError("Refusal criteria do not belong to a recommendation to approve.")
+    retired = [entry for entry in [*conditions, *refusal_criteria] if not entry.active]
+    if retired:
+        raise ApplicationError(f"“{retired[0]}” was retired from the catalogue; choose another.")
     recommendation = Recommendation.objects.create(
         application=application,
         officer=actor,
@@ -340,6 +357,8 @@ def decision_make(*, actor: User, application: Application, explanation: str = "
     Two officials deciding at once: the row lock makes the second wait, then it finds the case
     decided and gets an error, so there is exactly one decision.
     """
+    if not actor.has_perm("licensing.review_application"):
+        raise PermissionDenied("Only officials can decide cases.")
     application = locked(application)
     if application.status != Status.RECOMMENDED:
         raise ApplicationError(

@@ -163,15 +163,20 @@ def shipment_record(
     if not any(quantity or value for _item, quantity, value in lines):
         raise ApplicationError("Enter the quantity and value shipped of at least one item.")
     items = {item.pk: item for item in licence.items.select_for_update()}
+    requested: dict[int, tuple[Decimal, Decimal]] = {}
     for licence_item, quantity, value in lines:
         item = items.get(licence_item.pk)
         if item is None:
             raise ApplicationError("That item is not on this licence.")
         if quantity < 0 or value < 0:
             raise ApplicationError("Quantities and values cannot be negative.")
+        # Several lines for one item count together against its balance.
+        total_quantity, total_value = requested.get(item.pk, (Decimal(0), Decimal(0)))
+        quantity, value = total_quantity + quantity, total_value + value
+        requested[item.pk] = (quantity, value)
         if quantity > item.remaining_quantity or value > item.remaining_value:
             raise ApplicationError(
-                f"“{item.description}”: only {item.remaining_quantity.normalize()} "
+                f"“{item.description}”: only {item.remaining_quantity.normalize():f} "
                 f"{item.get_unit_display().lower()} worth {item.remaining_value} {item.currency} "
                 "remain on this licence; the shipment would exceed it.",
                 code="exceeds_licence",
