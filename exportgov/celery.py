@@ -17,4 +17,9 @@ app.conf.beat_schedule = {
         "task": "licensing.tasks.licence_expire_due",
         "schedule": crontab(hour=0, minute=15),
     },
+    "list-fetch-all": {
+        # Early morning: fetch each restricted-party list that has a configured URL.
+        "task": "screening.tasks.list_fetch_all",
+        "schedule": crontab(hour=5, minute=0),
+    },
 }

@@ -9,6 +9,7 @@ urlpatterns = [
     path("audit/", include("exportgov.audit.urls")),
     path("notifications/", include("exportgov.notifications.urls")),
     path("", include("licensing.urls")),
+    path("screening/", include("screening.urls")),
     path("api/v1/", include("exportgov.api_urls")),
     path("api/", include((docs_urlpatterns, "api_docs"))),
     path("admin/", admin.site.urls),

@@ -21,6 +21,7 @@ from tests.access import (
     signed_in,
 )
 from tests.licensing import access_cases, access_exporter, access_licences
+from tests.screening import access_lists
 
 
 def _organisation(world: World) -> dict:
@@ -128,7 +129,9 @@ MATRIX = [
     # Django admin: technical staff only; no role of the product is staff.
     Route("admin:index", everyone(302)),
 ]
-MATRIX += access_exporter.ROUTES + access_cases.ROUTES + access_licences.ROUTES
+MATRIX += (
+    access_exporter.ROUTES + access_cases.ROUTES + access_licences.ROUTES + access_lists.ROUTES
+)
 
 # The admin's own model pages are many; they are all behind the same staff check as admin:index.
 COVERED_BY_ADMIN_INDEX = "admin:"

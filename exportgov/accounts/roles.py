@@ -42,7 +42,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "licensing.view_application",
         "licensing.view_licence",
     ],
-    Role.POLICY_ADMIN: ["accounts.view_organisation", "accounts.view_user", "accounts.view_team"],
+    Role.POLICY_ADMIN: [
+        "accounts.view_organisation",
+        "accounts.view_user",
+        "accounts.view_team",
+        "screening.view_listversion",
+        "screening.import_listversion",
+    ],
     Role.AUDITOR: [
         "accounts.view_organisation",
         "accounts.view_user",
@@ -50,5 +56,6 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "audit.view_auditevent",
         "licensing.view_application",
         "licensing.view_licence",
+        "screening.view_listversion",
     ],
 }

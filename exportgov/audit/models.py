@@ -54,6 +54,8 @@ class AuditEvent(models.Model):
         LICENCE_SUPERSEDED = "licence.superseded", "Licence replaced by an amendment"
         LICENCE_AMENDMENT_STARTED = "licence.amendment_started", "Amendment started"
         SHIPMENT_RECORDED = "licence.shipment_recorded", "Shipment recorded"
+        LIST_VERSION_IMPORTED = "list_version.imported", "List version imported"
+        LIST_IMPORT_REJECTED = "list_version.import_rejected", "List import rejected"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
