@@ -9,6 +9,7 @@ from django.db import transaction
 from exportgov.accounts import services
 from exportgov.accounts.models import Membership, Organisation, Team, User
 from exportgov.accounts.roles import Role
+from licensing.demo import demo_cases_create
 
 DEMO_PASSWORD = "demo-Export-2026"  # noqa: S105 - published demo login, never used in production
 
@@ -84,6 +85,7 @@ class Command(BaseCommand):
                         actor=None, organisation=organisation, user=user, role=level
                     )
                 logins.append((user.username, f"Exporter ({Membership.Role(level).label}, {name})"))
+            demo_cases_create(organisation=organisation, actor=users[0][0])
 
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in logins:

@@ -1,0 +1,16 @@
+import pytest
+from django.core.management import call_command
+
+from licensing.models import Application
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_demo_cases_once(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", stdout=None)
+    statuses = sorted(Application.objects.values_list("status", flat=True))
+    call_command("seed_demo", stdout=None)
+
+    assert statuses == ["draft", "draft", "triage", "triage"]
+    assert Application.objects.count() == 4
