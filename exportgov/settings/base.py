@@ -161,6 +161,21 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded documents go to local disk unless an S3-compatible bucket is configured.
+if env("EXPORTGOV_S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("EXPORTGOV_S3_BUCKET"),
+            "endpoint_url": env("EXPORTGOV_S3_ENDPOINT_URL", default=None),
+            "region_name": env("EXPORTGOV_S3_REGION", default=None),
+            "access_key": env("EXPORTGOV_S3_ACCESS_KEY", default=None),
+            "secret_key": env("EXPORTGOV_S3_SECRET_KEY", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Email
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))

@@ -163,3 +163,27 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
     started = _start_production_settings(DJANGO_SECRET_KEY="k" * 50)
     assert started.returncode == 0, started.stderr
+
+
+def test_documents_go_to_an_s3_compatible_bucket_when_one_is_configured():
+    code = (
+        "import django; django.setup(); from django.core.files.storage import storages;"
+        "print(type(storages['default']).__name__, storages['default'].bucket_name)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "exportgov.settings.base",
+            "DJANGO_SECRET_KEY": "k" * 50,
+            "DATABASE_URL": "sqlite:///x",
+            "REDIS_URL": "redis://x:6379/0",
+            "EXPORTGOV_S3_BUCKET": "exportgov-documents",
+            "EXPORTGOV_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.split() == ["S3Storage", "exportgov-documents"], result.stderr
