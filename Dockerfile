@@ -12,11 +12,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONPATH=/app \
     DJANGO_SETTINGS_MODULE=exportgov.settings.base
 
-# WeasyPrint's native libraries and a font; Node.js and npm for the front-end packages.
+# WeasyPrint's native libraries and a font; Node.js and npm for the front-end packages;
+# ICU and a compiler to build PyICU (the screening engine's transliteration).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-        nodejs npm \
+        nodejs npm libicu-dev pkg-config g++ \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 exportgov \

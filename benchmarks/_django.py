@@ -7,6 +7,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[1]
+HERE = str(Path(__file__).resolve().parent)
+
+# benchmarks/queue.py shares its name with the standard library's queue module, which Django
+# and concurrent.futures import: every benchmark looks in this folder only after the standard
+# library. (Each script imports this module before anything that imports queue.)
+if HERE in sys.path:
+    sys.path.remove(HERE)
+    sys.path.append(HERE)
 
 
 @contextmanager

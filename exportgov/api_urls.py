@@ -7,6 +7,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from exportgov.accounts import api as accounts_api
 from exportgov.audit import api as audit_api
 from licensing import api as licensing_api
+from screening import api as screening_api
 
 app_name = "api"
 urlpatterns = [
@@ -55,6 +56,9 @@ urlpatterns = [
     ),
     path("cases/", licensing_api.CaseQueueListApi.as_view(), name="case_queue_list"),
     path("cases/<int:pk>/", licensing_api.CaseDetailApi.as_view(), name="case_detail"),
+    # screening: officials screen a name against the lists in force (the path of issue 4's
+    # interface, without a trailing slash)
+    path("screening/search", screening_api.ScreeningSearchApi.as_view(), name="screening_search"),
 ]
 
 docs_urlpatterns = [

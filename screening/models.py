@@ -92,7 +92,10 @@ class ListVersion(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["source", "-imported_at"], name="screening_version_source_idx")
         ]
-        permissions = [("import_listversion", "Can import a new version of a list")]
+        permissions = [
+            ("import_listversion", "Can import a new version of a list"),
+            ("search_lists", "Can search the restricted-party lists"),
+        ]
 
     def __str__(self):
         return f"{self.source.code} {self.imported_at:%Y-%m-%d %H:%M}"

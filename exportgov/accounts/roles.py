@@ -27,6 +27,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "licensing.review_application",
         "licensing.view_licence",
         "licensing.manage_licence",
+        "screening.search_lists",
     ],
     Role.SENIOR_OFFICIAL: [
         "accounts.view_organisation",
@@ -35,12 +36,14 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "licensing.decide_application",
         "licensing.view_licence",
         "licensing.manage_licence",
+        "screening.search_lists",
     ],
     Role.ADVISOR: ["licensing.give_advice"],
     Role.APPEALS_REVIEWER: [
         "accounts.view_organisation",
         "licensing.view_application",
         "licensing.view_licence",
+        "screening.search_lists",
     ],
     Role.POLICY_ADMIN: [
         "accounts.view_organisation",
@@ -48,6 +51,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "accounts.view_team",
         "screening.view_listversion",
         "screening.import_listversion",
+        "screening.search_lists",
     ],
     Role.AUDITOR: [
         "accounts.view_organisation",
@@ -57,5 +61,6 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "licensing.view_application",
         "licensing.view_licence",
         "screening.view_listversion",
+        "screening.search_lists",
     ],
 }

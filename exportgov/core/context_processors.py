@@ -39,6 +39,8 @@ def _nav_items(user) -> list[NavItem]:
     if user.has_role(Role.EXPORTER) or user.has_perm("accounts.view_organisation"):
         # exporters see their own organisation; officials all of them
         items.append(NavItem("Organisations", reverse("accounts:organisation_list")))
+    if user.has_perm("screening.search_lists"):
+        items.append(NavItem("Screen a name", reverse("screening:search")))
     if user.has_perm("screening.view_listversion"):
         items.append(NavItem("Lists", reverse("screening:source_list")))
     if user.has_perm("audit.view_auditevent"):

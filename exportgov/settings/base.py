@@ -254,3 +254,14 @@ LICENSING_TIER_WORKING_DAYS = {"low": 5, "medium": 20, "high": 40}
 LICENSING_UNSCREENED_TIER = "medium"
 LICENSING_LICENCE_VALID_DAYS = env.int("EXPORTGOV_LICENCE_VALID_DAYS", default=730)
 LICENSING_UPLOAD_MAX_BYTES = env.int("EXPORTGOV_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Screening: the score at or above which a name counts as a match, per list. Calibrated on
+# data/screening_eval with benchmarks/screening_eval.py (its threshold sweep).
+SCREENING_THRESHOLDS = {
+    "default": 0.8,
+    "un_sc": 0.75,
+    "us_bis_dpl": 0.75,
+    "us_csl": 0.8,
+    "us_ofac_consolidated": 0.775,
+    "us_ofac_sdn": 0.775,
+}
