@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from licensing.models import Application
+from screening.models import ListVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -14,3 +15,7 @@ def test_seed_demo_creates_demo_cases_once(settings, tmp_path):
 
     assert statuses == ["draft", "draft", "triage", "triage"]
     assert Application.objects.count() == 4
+    assert sorted(ListVersion.objects.values_list("source__code", flat=True)) == [
+        "un_sc",
+        "us_bis_dpl",
+    ]

@@ -3,6 +3,7 @@
 Idempotent: running it again changes nothing that is already there.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -10,6 +11,14 @@ from exportgov.accounts import services
 from exportgov.accounts.models import Membership, Organisation, Team, User
 from exportgov.accounts.roles import Role
 from licensing.demo import demo_cases_create
+from screening.services import list_version_import
+
+# Two small real lists, so that the demo's name screening has something to find. The
+# others import with `manage.py import_lists` (see README).
+DEMO_LISTS = [
+    settings.BASE_DIR / "data/lists/un_sc/2026-02-27/UN_consolidated.xml",
+    settings.BASE_DIR / "data/lists/us_bis_dpl/2023-11/dpl.txt",
+]
 
 DEMO_PASSWORD = "demo-Export-2026"  # noqa: S105 - published demo login, never used in production
 
@@ -86,6 +95,9 @@ class Command(BaseCommand):
                     )
                 logins.append((user.username, f"Exporter ({Membership.Role(level).label}, {name})"))
             demo_cases_create(organisation=organisation, actor=users[0][0])
+
+        for path in DEMO_LISTS:
+            list_version_import(actor=None, paths=[path], skip_if_unchanged=True)
 
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in logins:
