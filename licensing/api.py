@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from exportgov.accounts.models import Organisation
-from exportgov.core.api import Pagination
+from exportgov.core.api import ErrorSerializer, Pagination
 from exportgov.core.exceptions import ApplicationError
 
 from . import deadlines, selectors
@@ -32,24 +32,6 @@ from .services.applications import STEP_FIELDS
 from .steps import DUE_DILIGENCE_ANSWERS, DUE_DILIGENCE_QUESTIONS
 
 # --- Shared pieces -----------------------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The one shape of every error (see exportgov.core.api)."""
-
-    class Body(serializers.Serializer):
-        status = serializers.IntegerField()
-        code = serializers.CharField()
-        message = serializers.CharField()
-        fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-        class Meta:
-            ref_name = "ErrorBody"
-
-    error = Body()
-
-    class Meta:
-        ref_name = "Error"
 
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}

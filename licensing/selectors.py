@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from guardian.shortcuts import get_objects_for_user
@@ -10,7 +10,7 @@ from guardian.shortcuts import get_objects_for_user
 from exportgov.accounts.models import User
 from exportgov.audit.models import AuditEvent
 
-from .models import Application, Item, Licence, Party
+from .models import Application, Document, InformationRequest, Item, Licence, Party
 from .steps import DUE_DILIGENCE_QUESTIONS
 
 Status = Application.Status
@@ -66,13 +66,57 @@ def application_get_for_user(*, user: User, pk: int) -> Application:
     )
 
 
-def application_get_draft_for_member(*, user: User, pk: int) -> Application:
-    """A draft of one of the user's organisations (404 for anyone else)."""
+def application_get_for_member(*, user: User, pk: int) -> Application:
+    """An application of one of the user's organisations, in any status (404 for anyone else)."""
     return get_object_or_404(
         Application.objects.select_related("organisation"),
         pk=pk,
         organisation__memberships__user=user,
     )
+
+
+def item_get_for_member(*, user: User, pk: int) -> Item:
+    return get_object_or_404(
+        Item.objects.select_related("application__organisation"),
+        pk=pk,
+        application__organisation__memberships__user=user,
+    )
+
+
+def party_get_for_member(*, user: User, pk: int) -> Party:
+    return get_object_or_404(
+        Party.objects.select_related("application__organisation"),
+        pk=pk,
+        application__organisation__memberships__user=user,
+    )
+
+
+def information_request_get_for_member(*, user: User, pk: int) -> InformationRequest:
+    return get_object_or_404(
+        InformationRequest.objects.select_related("application"),
+        pk=pk,
+        application__organisation__memberships__user=user,
+    )
+
+
+def document_get_for_user(*, user: User, pk: int) -> Document:
+    """A document of an application the user may see: its organisation's members, and the
+    officials (and consulted advisors) who may see the case."""
+    visible = application_list_for_user(user=user).values("pk")
+    return get_object_or_404(Document.objects.filter(application__in=Subquery(visible)), pk=pk)
+
+
+def party_reusable_list(*, application: Application) -> QuerySet[Party]:
+    """One of each distinct party (name, country, role) from the organisation's other
+    applications, newest version first, for the "reuse a party" list."""
+    latest = (
+        Party.objects.filter(application__organisation_id=application.organisation_id)
+        .exclude(application=application)
+        .order_by("name", "country", "role", "-id")
+        .distinct("name", "country", "role")
+        .values("pk")
+    )
+    return Party.objects.filter(pk__in=Subquery(latest)).order_by("name", "role")
 
 
 def case_queue(*, user: User) -> QuerySet[Application]:

@@ -9,7 +9,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from licensing.api import ErrorSerializer
+from exportgov.core.api import ErrorSerializer
 
 from .forms import (
     LIMIT_DEFAULT,

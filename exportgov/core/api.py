@@ -1,7 +1,7 @@
 """Shared pieces of the REST API: paging and one JSON shape for every error."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -45,3 +45,21 @@ def _error_body(data: dict | list, status_code: int) -> dict:
 
 def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one shape of every error, for the OpenAPI schema (see `exception_handler`)."""
+
+    class Body(serializers.Serializer):
+        status = serializers.IntegerField()
+        code = serializers.CharField()
+        message = serializers.CharField()
+        fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+        class Meta:
+            ref_name = "ErrorBody"
+
+    error = Body()
+
+    class Meta:
+        ref_name = "Error"

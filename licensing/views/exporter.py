@@ -12,9 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import QuerySet, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -33,7 +32,7 @@ from ..forms_exporter import (
     PartyForm,
     PartyReuseForm,
 )
-from ..models import Application, Document, InformationRequest, Item, Party
+from ..models import Application, Document, Item, Party
 from ..permissions import is_member
 from ..services import applications as services
 from ..services.cases import information_request_answer as information_request_answer_service
@@ -50,51 +49,7 @@ NOT_INPUT = {"csrfmiddlewaretoken", "action"}
 
 
 def _member_application(user: User, pk: int) -> Application:
-    return selectors.application_get_draft_for_member(user=user, pk=pk)
-
-
-def _member_item(user: User, pk: int) -> Item:
-    return get_object_or_404(
-        Item.objects.select_related("application__organisation"),
-        pk=pk,
-        application__organisation__memberships__user=user,
-    )
-
-
-def _member_party(user: User, pk: int) -> Party:
-    return get_object_or_404(
-        Party.objects.select_related("application__organisation"),
-        pk=pk,
-        application__organisation__memberships__user=user,
-    )
-
-
-def _member_information_request(user: User, pk: int) -> InformationRequest:
-    return get_object_or_404(
-        InformationRequest.objects.select_related("application"),
-        pk=pk,
-        application__organisation__memberships__user=user,
-    )
-
-
-def _visible_document(user: User, pk: int) -> Document:
-    """A document of an application the user may see: its organisation's members, and the
-    officials (and consulted advisors) who may see the case."""
-    visible = selectors.application_list_for_user(user=user).values("pk")
-    return get_object_or_404(Document.objects.filter(application__in=Subquery(visible)), pk=pk)
-
-
-def _reusable_parties(application: Application) -> QuerySet[Party]:
-    """One of each distinct party (name, country, role) from the organisation's other
-    applications, newest version first, for the "reuse a party" list."""
-    latest = (
-        Party.objects.filter(application__organisation_id=application.organisation_id)
-        .exclude(application=application)
-        .order_by("name", "country", "role", "-id")
-        .distinct("name", "country", "role")
-        .values("pk")
-    )
-    return Party.objects.filter(pk__in=Subquery(latest)).order_by("name", "role")
+    return selectors.application_get_for_member(user=user, pk=pk)
 
 
 # --- Keeping what was typed -----------------------------------------------------------------
@@ -226,7 +181,9 @@ def _render_step(
         context["unsaved_party"] = application.unsaved_input.get("parties")
         context.setdefault(
             "reuse_form",
-            PartyReuseForm(parties=_reusable_parties(application), prefix="reuse"),
+            PartyReuseForm(
+                parties=selectors.party_reusable_list(application=application), prefix="reuse"
+            ),
         )
     elif step == "documents":
         context["documents"] = application.documents.select_related("uploaded_by")
@@ -414,14 +371,14 @@ def item_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_update(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _member_item(request.user, pk)
+    item = selectors.item_get_for_member(user=request.user, pk=pk)
     return _item_edit(request, item.application, item)
 
 
 @login_required
 @require_POST
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _member_item(request.user, pk)
+    item = selectors.item_get_for_member(user=request.user, pk=pk)
     application = item.application
     try:
         services.item_delete(actor=request.user, item=item)
@@ -509,7 +466,9 @@ def _party_edit(request: HttpRequest, application: Application, party: Party | N
 def _party_reuse(request: HttpRequest, application: Application) -> HttpResponse:
     if application.status != Status.DRAFT:
         return _not_a_draft(request, application)
-    form = PartyReuseForm(request.POST, parties=_reusable_parties(application), prefix="reuse")
+    form = PartyReuseForm(
+        request.POST, parties=selectors.party_reusable_list(application=application), prefix="reuse"
+    )
     if not form.is_valid():
         messages.error(request, "Choose a party from the list to reuse it.")
         return redirect("licensing:application_step", pk=application.pk, step="parties")
@@ -536,14 +495,14 @@ def party_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def party_update(request: HttpRequest, pk: int) -> HttpResponse:
-    party = _member_party(request.user, pk)
+    party = selectors.party_get_for_member(user=request.user, pk=pk)
     return _party_edit(request, party.application, party)
 
 
 @login_required
 @require_POST
 def party_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    party = _member_party(request.user, pk)
+    party = selectors.party_get_for_member(user=request.user, pk=pk)
     application = party.application
     try:
         services.party_delete(actor=request.user, party=party)
@@ -616,7 +575,7 @@ def application_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def information_request_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    information_request = _member_information_request(request.user, pk)
+    information_request = selectors.information_request_get_for_member(user=request.user, pk=pk)
     application = selectors.application_get_for_user(
         user=request.user, pk=information_request.application_id
     )
@@ -681,7 +640,7 @@ def application_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    document = _visible_document(request.user, pk)
+    document = selectors.document_get_for_user(user=request.user, pk=pk)
     try:
         file = document.file.open("rb")
     except FileNotFoundError as error:
