@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from guardian.shortcuts import get_objects_for_user
@@ -10,7 +10,16 @@ from guardian.shortcuts import get_objects_for_user
 from exportgov.accounts.models import User
 from exportgov.audit.models import AuditEvent
 
-from .models import Application, Document, InformationRequest, Item, Licence, Party
+from .models import (
+    Advice,
+    Application,
+    Consultation,
+    Document,
+    InformationRequest,
+    Item,
+    Licence,
+    Party,
+)
 from .steps import DUE_DILIGENCE_QUESTIONS
 
 Status = Application.Status
@@ -117,6 +126,18 @@ def party_reusable_list(*, application: Application) -> QuerySet[Party]:
         .values("pk")
     )
     return Party.objects.filter(pk__in=Subquery(latest)).order_by("name", "role")
+
+
+def consultation_list_for_advisor(*, user: User) -> QuerySet[Consultation]:
+    """Consultations referred to the user's advisory bodies, unanswered first (`answered`)."""
+    return (
+        Consultation.objects.filter(
+            team__members=user, application__in=application_list_for_user(user=user)
+        )
+        .select_related("team", "application__organisation")
+        .annotate(answered=Exists(Advice.objects.filter(consultation=OuterRef("pk"))))
+        .order_by("answered", "created_at", "pk")
+    )
 
 
 def case_queue(*, user: User) -> QuerySet[Application]:

@@ -16,7 +16,11 @@ from exportgov.accounts.selectors import (
 from exportgov.audit.selectors import audit_event_list
 from exportgov.notifications.selectors import notification_unread_count
 from licensing.models import Application, Licence
-from licensing.selectors import application_list_for_user, licence_list_for_user
+from licensing.selectors import (
+    application_list_for_user,
+    consultation_list_for_advisor,
+    licence_list_for_user,
+)
 
 Status = Application.Status
 OPEN_CASE = [
@@ -186,13 +190,11 @@ def _senior_official_cards(user) -> list[Card]:
 
 
 def _advisor_cards(user) -> list[Card]:
-    referred = application_list_for_user(user=user).filter(
-        consultations__team__members=user, consultations__advice__isnull=True
-    )
+    waiting = consultation_list_for_advisor(user=user).filter(answered=False)
     return [
         Card(
             title="Advice requested",
-            count=referred.distinct().count(),
+            count=waiting.values("application").distinct().count(),
             unit="case waiting for advice",
             unit_plural="cases waiting for advice",
             link=reverse("licensing:advisor_queue"),

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -176,15 +176,7 @@ def advisor_queue(request: HttpRequest) -> HttpResponse:
     """The consultations referred to the advisor's advisory bodies, unanswered first."""
     if not request.user.has_perm(ADVISE):
         raise PermissionDenied("Only advisors have a consultation queue.")
-    consultations = (
-        Consultation.objects.filter(
-            team__members=request.user,
-            application__in=selectors.application_list_for_user(user=request.user),
-        )
-        .select_related("team", "application__organisation")
-        .annotate(answered=Exists(Advice.objects.filter(consultation=OuterRef("pk"))))
-        .order_by("answered", "created_at", "pk")
-    )
+    consultations = selectors.consultation_list_for_advisor(user=request.user)
     page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "licensing/cases/advisor_queue.html", {"page": page})
 

@@ -65,3 +65,19 @@ def test_navigation_offers_each_role_its_licensing_pages(client, world):
     assert reverse("licensing:case_triage_queue") in officer_page
     assert reverse("licensing:advisor_queue") in advisor_page
     assert reverse("licensing:case_triage_queue") not in advisor_page
+
+
+def test_advisor_dashboard_counts_cases_waiting_for_advice(client, world):
+    from licensing.services.cases import advice_give, consultation_request
+    from tests.licensing.factories import make_under_review
+
+    case = make_under_review(world)
+    (consultation,) = consultation_request(
+        actor=world.case_officer, application=case, teams=[world.defence_team], question="Risk?"
+    )
+    assert _count(_dashboard(client, world.advisor), "case waiting for advice") == 1
+
+    advice_give(
+        actor=world.advisor, consultation=consultation, outcome="no_objection", rationale="Fine."
+    )
+    assert _count(_dashboard(client, world.advisor), "cases waiting for advice") == 0
