@@ -119,6 +119,7 @@ def item_save(
     if item.classification_unknown:
         item.control_code = ""
     item.save()
+    _forget_unsaved_input(application, "items")
     audit_record(
         actor=actor,
         verb=Verb.APPLICATION_SAVED,
@@ -151,6 +152,7 @@ def party_save(
     for name, value in data.items():
         setattr(party, name, value)
     party.save()
+    _forget_unsaved_input(application, "parties")
     audit_record(
         actor=actor,
         verb=Verb.APPLICATION_SAVED,
@@ -274,6 +276,12 @@ def application_copy(*, actor: User, application: Application, amends_licence=No
         payload={"copied_from": application.reference},
     )
     return copy
+
+
+def _forget_unsaved_input(application: Application, step: str) -> None:
+    """A saved item or party replaces whatever was kept unsaved on its step."""
+    if application.unsaved_input.pop(step, None) is not None:
+        application.save(update_fields=["unsaved_input", "updated_at"])
 
 
 def _cloned(rows, **changes) -> list:

@@ -343,7 +343,6 @@ def _item_edit(request: HttpRequest, application: Application, item: Item | None
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
-                _forget(request, application, "items")
                 messages.success(request, f"{saved.description} saved.")
                 return redirect("licensing:application_step", pk=application.pk, step="items")
         else:
@@ -447,7 +446,6 @@ def _party_edit(request: HttpRequest, application: Application, party: Party | N
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            _forget(request, application, "parties")
             messages.success(request, f"{saved.name} saved.")
             return redirect("licensing:application_step", pk=application.pk, step="parties")
     else:

@@ -161,6 +161,21 @@ def test_item_save_adds_and_updates_an_item(world):
     assert audit_events(application, Verb.APPLICATION_SAVED).count() == 2
 
 
+def test_item_save_forgets_what_was_kept_unsaved_on_the_items_step(world):
+    application = make_empty_draft(world)
+    application_unsaved_input_keep(
+        actor=world.exporter, application=application, step="items", raw={"value": "abc"}
+    )
+    application_unsaved_input_keep(
+        actor=world.exporter, application=application, step="applicant", raw={"title": "x" * 300}
+    )
+
+    item_save(actor=world.exporter, application=application, data=dict(ITEM_DATA))
+
+    application.refresh_from_db()
+    assert set(application.unsaved_input) == {"applicant"}
+
+
 def test_item_save_refuses_an_item_of_another_application(world, draft):
     other = make_empty_draft(world)
     item = draft.items.get()
