@@ -32,6 +32,7 @@ class Application(FSMModelMixin, models.Model):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
         SCREENING = "screening", "Screening"
+        SCREENING_FAILED = "screening_failed", "Screening failed"
         TRIAGE = "triage", "Awaiting triage"
         UNDER_REVIEW = "under_review", "Under review"
         INFO_REQUESTED = "info_requested", "Information requested"
@@ -50,6 +51,7 @@ class Application(FSMModelMixin, models.Model):
         Status.DRAFT,
         Status.SUBMITTED,
         Status.SCREENING,
+        Status.SCREENING_FAILED,
         Status.TRIAGE,
         Status.UNDER_REVIEW,
         Status.INFO_REQUESTED,
@@ -154,6 +156,14 @@ class Application(FSMModelMixin, models.Model):
 
     @transition(field=status, source=Status.SCREENING, target=Status.TRIAGE)
     def finish_screening(self):
+        pass
+
+    @transition(field=status, source=Status.SCREENING, target=Status.SCREENING_FAILED)
+    def fail_screening(self):
+        pass
+
+    @transition(field=status, source=Status.SCREENING_FAILED, target=Status.SCREENING)
+    def retry_screening(self):
         pass
 
     @transition(field=status, source=Status.TRIAGE, target=Status.UNDER_REVIEW)

@@ -20,7 +20,7 @@ from .forms import (
     country_clean,
     name_clean,
 )
-from .views import SEARCH_PERMISSION
+from .views.lists import SEARCH_PERMISSION
 
 
 class CanSearchLists(BasePermission):

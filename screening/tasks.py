@@ -8,7 +8,7 @@ that has a URL in settings.SCREENING_LIST_FETCH_URLS or in its ListSource.fetch_
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import services
+from .services import lists as services
 
 # A publisher that is briefly unreachable, or a database failing over, is worth another try.
 TRANSIENT_ERRORS = (services.ListFetchError, OperationalError, InterfaceError)

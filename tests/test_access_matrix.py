@@ -21,7 +21,7 @@ from tests.access import (
     signed_in,
 )
 from tests.licensing import access_cases, access_exporter, access_licences
-from tests.screening import access_lists
+from tests.screening import access_controls, access_flags, access_lists, access_rules
 
 
 def _organisation(world: World) -> dict:
@@ -130,7 +130,13 @@ MATRIX = [
     Route("admin:index", everyone(302)),
 ]
 MATRIX += (
-    access_exporter.ROUTES + access_cases.ROUTES + access_licences.ROUTES + access_lists.ROUTES
+    access_exporter.ROUTES
+    + access_cases.ROUTES
+    + access_licences.ROUTES
+    + access_lists.ROUTES
+    + access_controls.ROUTES
+    + access_rules.ROUTES
+    + access_flags.ROUTES
 )
 
 # The admin's own model pages are many; they are all behind the same staff check as admin:index.

@@ -28,6 +28,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "licensing.view_licence",
         "licensing.manage_licence",
         "screening.search_lists",
+        "screening.dispose_flag",
     ],
     Role.SENIOR_OFFICIAL: [
         "accounts.view_organisation",
@@ -37,6 +38,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "licensing.view_licence",
         "licensing.manage_licence",
         "screening.search_lists",
+        "screening.dispose_flag",
     ],
     Role.ADVISOR: ["licensing.give_advice"],
     Role.APPEALS_REVIEWER: [
@@ -52,6 +54,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "screening.view_listversion",
         "screening.import_listversion",
         "screening.search_lists",
+        "screening.view_rule",
+        "screening.manage_rules",
+        "screening.view_shadow_flags",
+        "screening.view_controldataset",
+        "screening.import_controldataset",
+        "screening.view_partnerdenial",
     ],
     Role.AUDITOR: [
         "accounts.view_organisation",
@@ -62,5 +70,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "licensing.view_licence",
         "screening.view_listversion",
         "screening.search_lists",
+        "screening.view_rule",
+        "screening.view_controldataset",
+        "screening.view_partnerdenial",
     ],
 }

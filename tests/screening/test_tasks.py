@@ -3,8 +3,8 @@ in tests: file:// URLs, or a replaced download function)."""
 
 import pytest
 
-from screening import services
 from screening.models import ListSource, ListVersion
+from screening.services import lists as services
 from screening.tasks import list_fetch as list_fetch_task
 from screening.tasks import list_fetch_all as list_fetch_all_task
 

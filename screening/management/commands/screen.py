@@ -30,7 +30,7 @@ from screening.forms import (
     name_clean,
     schema_clean,
 )
-from screening.views import explanation_summary, threshold_text
+from screening.views.lists import explanation_summary, threshold_text
 
 BATCH_COLUMNS = ["query", "schema", "country", "birth_date"]
 COMPARE_COLUMNS = ["left", "right", "schema"]

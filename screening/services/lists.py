@@ -22,8 +22,8 @@ from exportgov.audit.models import AuditEvent
 from exportgov.audit.services import audit_record
 from exportgov.core.exceptions import ApplicationError
 
-from .importers import EntryRecord, Importer, ImportFormatError, detect
-from .models import EntryName, ListEntry, ListSource, ListVersion
+from ..importers import EntryRecord, Importer, ImportFormatError, detect
+from ..models import EntryName, ListEntry, ListSource, ListVersion
 
 logger = logging.getLogger(__name__)
 Verb = AuditEvent.Verb
@@ -245,7 +245,7 @@ def list_fetch(*, source_code: str) -> ListVersion | None:
 
 def list_fetch_all() -> list[str]:
     """Queue a fetch of every source that has a URL configured; returns their codes."""
-    from .tasks import list_fetch as list_fetch_task
+    from ..tasks import list_fetch as list_fetch_task
 
     codes = set(getattr(settings, "SCREENING_LIST_FETCH_URLS", {}))
     codes |= set(ListSource.objects.exclude(fetch_url="").values_list("code", flat=True))

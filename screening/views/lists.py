@@ -10,8 +10,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .forms import ScreeningSearchForm
-from .selectors import (
+from ..forms import ScreeningSearchForm
+from ..selectors import (
     VIEW_PERMISSION,
     list_entry_list,
     list_source_list_for_user,
@@ -62,7 +62,7 @@ def search(request: HttpRequest) -> HttpResponse:
     form = ScreeningSearchForm(request.GET if "name" in request.GET else None)
     context: dict = {"form": form, "result": None}
     if form.is_bound and form.is_valid():
-        from .matching.engine import screen  # the engine loads on first use
+        from ..matching.engine import screen  # the engine loads on first use
 
         result = screen(**form.cleaned_data).as_dict()
         result["hits"] = [hit_present(hit) for hit in result["matches"]]

@@ -1,0 +1,39 @@
+"""The screening app's models, one module per concern:
+
+- lists: restricted-party lists and their versions (ListSource, ListVersion, ListEntry, EntryName)
+- controls: control data and country rules (ControlDataset and its rows)
+- rules: the rule catalogue, partner denial notices and known false matches
+- runs: screening runs, flags and re-screening batches
+"""
+
+from .controls import (
+    ControlDataset,
+    ControlEntry,
+    CountryChartRow,
+    CountryGroupMembership,
+    LicenceException,
+    LicenceRequirement,
+)
+from .lists import EntryName, ListEntry, ListSource, ListVersion, Schema
+from .rules import KnownFalseMatch, PartnerDenial, Rule
+from .runs import Flag, RescreenBatch, ScreeningRun
+
+__all__ = [
+    "ControlDataset",
+    "ControlEntry",
+    "CountryChartRow",
+    "CountryGroupMembership",
+    "EntryName",
+    "Flag",
+    "KnownFalseMatch",
+    "LicenceException",
+    "LicenceRequirement",
+    "ListEntry",
+    "ListSource",
+    "ListVersion",
+    "PartnerDenial",
+    "RescreenBatch",
+    "Rule",
+    "Schema",
+    "ScreeningRun",
+]
