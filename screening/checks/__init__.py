@@ -26,3 +26,11 @@ class Hit:
     party_id: int | None = None
     item_id: int | None = None
     list_version_id: int | None = None
+
+
+def party_key(name: str) -> str:
+    """The form of a party's name that known false matches are keyed on: case, accents,
+    punctuation and spacing do not matter ("ACME Ltd." and "acme ltd" are one party)."""
+    from normality import normalize
+
+    return normalize(name, lowercase=True, latinize=True) or ""
