@@ -255,6 +255,16 @@ LICENSING_UNSCREENED_TIER = "medium"
 LICENSING_LICENCE_VALID_DAYS = env.int("EXPORTGOV_LICENCE_VALID_DAYS", default=730)
 LICENSING_UPLOAD_MAX_BYTES = env.int("EXPORTGOV_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
+# Control data (CCL, Country Chart, Country Groups, licence exceptions, EU Annex I): the
+# files `manage.py import_controls` and the demo seeding import; see data/controls/SOURCES.md.
+CONTROL_DATA_DIR = BASE_DIR / "data" / "controls"
+
+# Flagging pipeline: the risk score (0-100) at or above which a case is medium or high tier;
+# a run queued or running longer than this is queued again, and failed after so many starts.
+SCREENING_TIER_THRESHOLDS = {"medium": 25, "high": 60}
+SCREENING_STUCK_AFTER_SECONDS = env.int("EXPORTGOV_SCREENING_STUCK_AFTER_SECONDS", default=600)
+SCREENING_MAX_ATTEMPTS = env.int("EXPORTGOV_SCREENING_MAX_ATTEMPTS", default=3)
+
 # Screening: the score at or above which a name counts as a match, per list. Calibrated on
 # data/screening_eval with benchmarks/screening_eval.py (its threshold sweep).
 SCREENING_THRESHOLDS = {

@@ -34,3 +34,19 @@ def party_key(name: str) -> str:
     from normality import normalize
 
     return normalize(name, lowercase=True, latinize=True) or ""
+
+
+from .context import ScreeningContext, context_build  # noqa: E402
+from .params import parameters_validate  # noqa: E402
+from .registry import CHECKS, check_run, rules_in_force  # noqa: E402
+
+__all__ = [
+    "CHECKS",
+    "Hit",
+    "ScreeningContext",
+    "check_run",
+    "context_build",
+    "parameters_validate",
+    "party_key",
+    "rules_in_force",
+]

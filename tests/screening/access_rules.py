@@ -1,5 +1,26 @@
-"""Access-matrix rows for the rules pages (see tests/access.py)."""
+"""Access-matrix rows for the rule catalogue pages (see tests/access.py).
 
-from tests.access import Route
+Policy admins and auditors hold screening.view_rule and read the catalogue; only policy
+admins hold screening.manage_rules and may create rules or new versions. Every other
+signed-in role gets 403; anonymous visitors are sent to sign in.
+"""
 
-ROUTES: list[Route] = []
+from conftest import World
+from tests.access import Route, only
+
+from .factories import RuleFactory
+
+RULE_VIEWERS = ["policy_admin", "auditor"]
+RULE_MANAGERS = ["policy_admin"]
+
+
+def _rule(world: World) -> dict:
+    return {"code": RuleFactory(owner=world.policy_admin).code}
+
+
+ROUTES: list[Route] = [
+    Route("screening:rule_list", only(RULE_VIEWERS, 200, 403)),
+    Route("screening:rule_create", only(RULE_MANAGERS, 200, 403)),
+    Route("screening:rule_detail", only(RULE_VIEWERS, 200, 403), _rule),
+    Route("screening:rule_edit", only(RULE_MANAGERS, 200, 403), _rule),
+]

@@ -3,7 +3,9 @@ hand-written fixtures, and one import of the biggest real files per module that 
 
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.db import transaction
 
 DATA = Path(settings.BASE_DIR) / "data" / "lists"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -24,3 +26,26 @@ EU = FIXTURES / "eu_fsf.xml"
 UK = FIXTURES / "uk_conlist.csv"
 UN_MALFORMED = FIXTURES / "un_malformed.xml"
 UN_ENTITY_BOMB = FIXTURES / "un_entity_bomb.xml"
+
+
+# --- Control data (data/controls): the five real files, imported into the test database ---
+CONTROLS = Path(settings.BASE_DIR) / "data" / "controls"
+
+
+@pytest.fixture
+def control_data(db) -> dict:
+    """The real CCL, Country Chart, Country Groups, licence exceptions and EU Annex I, imported
+    as active datasets; returns them by kind."""
+    from screening.services.controls import control_data_import_all
+
+    return {dataset.kind: dataset for dataset in control_data_import_all(folder=CONTROLS)}
+
+
+@pytest.fixture(scope="module")
+def module_control_data(django_db_setup, django_db_blocker) -> dict:
+    """The same, imported once for a module of read-only tests (rolled back after it)."""
+    from screening.services.controls import control_data_import_all
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield {dataset.kind: dataset for dataset in control_data_import_all(folder=CONTROLS)}
+        transaction.set_rollback(True)

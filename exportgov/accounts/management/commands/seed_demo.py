@@ -12,6 +12,8 @@ from exportgov.accounts.models import Membership, Organisation, Team, User
 from exportgov.accounts.roles import Role
 from licensing.demo import demo_cases_create
 from screening.services import list_version_import
+from screening.services.controls import control_data_import_all
+from screening.services.rules import partner_denial_import, rule_catalogue_seed
 
 # Two small real lists, so that the demo's name screening has something to find. The
 # others import with `manage.py import_lists` (see README).
@@ -19,6 +21,9 @@ DEMO_LISTS = [
     settings.BASE_DIR / "data/lists/un_sc/2026-02-27/UN_consolidated.xml",
     settings.BASE_DIR / "data/lists/us_bis_dpl/2023-11/dpl.txt",
 ]
+
+# Fictional notices (see data/partner_denials/README.md).
+DEMO_PARTNER_DENIALS = settings.BASE_DIR / "data/partner_denials/demo.csv"
 
 DEMO_PASSWORD = "demo-Export-2026"  # noqa: S105 - published demo login, never used in production
 
@@ -81,6 +86,11 @@ class Command(BaseCommand):
             user = self._user(username, first, last, [role])
             services.team_member_add(actor=None, team=teams[team_code], user=user)
             logins.append((username, role.label))
+        # Rules and partner notices before the demo cases, so that screening reads them.
+        rule_catalogue_seed(owner=User.objects.get(username="policy"))
+        partner_denial_import(actor=None, path=DEMO_PARTNER_DENIALS, skip_if_unchanged=True)
+        # Control data before the demo cases: their screening determines licence needs.
+        control_data_import_all(actor=None)  # unchanged files are kept as they are
         for name, kind, country, people in ORGANISATIONS:
             users = [(self._user(u, f, la, [Role.EXPORTER]), level) for u, f, la, level in people]
             organisation = Organisation.objects.filter(name=name).first()
