@@ -17,6 +17,11 @@ app.conf.beat_schedule = {
         "task": "licensing.tasks.licence_expire_due",
         "schedule": crontab(hour=0, minute=15),
     },
+    "screening-sweep-stuck": {
+        # Every minute: re-queue screening runs stuck in the queue or on a lost worker.
+        "task": "screening.tasks.screening_sweep_stuck",
+        "schedule": 60.0,
+    },
     "list-fetch-all": {
         # Early morning: fetch each restricted-party list that has a configured URL.
         "task": "screening.tasks.list_fetch_all",

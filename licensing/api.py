@@ -6,6 +6,8 @@ services authorise the change itself (403) and say no to what the rules forbid (
 service's message, through exportgov.core.api.exception_handler).
 """
 
+from dataclasses import asdict
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
@@ -21,6 +23,7 @@ from rest_framework.views import APIView
 from exportgov.accounts.models import Organisation
 from exportgov.core.api import ErrorSerializer, Pagination
 from exportgov.core.exceptions import ApplicationError
+from screening.selectors_flags import flag_public_list
 
 from . import deadlines, selectors
 from .filters import OPEN_STATUSES, CaseQueueFilter, TriageQueueFilter, sorted_by
@@ -182,7 +185,7 @@ class ApplicationListOutputSerializer(serializers.Serializer):
     reference = serializers.CharField()
     kind = serializers.CharField()
     status = serializers.CharField()
-    status_display = serializers.CharField(source="get_status_display")
+    status_display = serializers.CharField(source="exporter_status_display")
     title = serializers.CharField()
     organisation = serializers.IntegerField(source="organisation_id")
     submitted_at = serializers.DateTimeField(allow_null=True)
@@ -230,9 +233,28 @@ class ApplicationOutputSerializer(ApplicationListOutputSerializer):
     problems = serializers.SerializerMethodField(
         help_text="What stops a draft from being submitted; empty once it is submitted."
     )
+    checks = serializers.SerializerMethodField(
+        help_text="The public reasons of the screening checks that concern the application "
+        "(the rule's title and published justification), and whether an official has "
+        "reviewed each one."
+    )
 
     class Meta:
         ref_name = "Application"
+
+    class CheckSerializer(serializers.Serializer):
+        title = serializers.CharField()
+        justification = serializers.CharField()
+        concerns = serializers.CharField()
+        reviewed = serializers.BooleanField()
+
+        class Meta:
+            ref_name = "ApplicationCheck"
+
+    @extend_schema_field(CheckSerializer(many=True))
+    def get_checks(self, application) -> list[dict]:
+        # The caller found the application through a selector; these reasons are public.
+        return [asdict(check) for check in flag_public_list(application=application)]
 
     @extend_schema_field(LicenceRefSerializer(allow_null=True))
     def get_licence(self, application) -> dict | None:

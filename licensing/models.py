@@ -143,6 +143,14 @@ class Application(FSMModelMixin, models.Model):
         return self.status in (self.Status.APPROVED, self.Status.REFUSED)
 
     @property
+    def exporter_status_display(self) -> str:
+        """The status as the exporter reads it: a failed screening is the office's problem,
+        so the exporter sees that checks are still under way."""
+        if self.status == self.Status.SCREENING_FAILED:
+            return "Being checked"
+        return self.get_status_display()
+
+    @property
     def clock_paused(self) -> bool:
         return self.clock_paused_since is not None
 

@@ -154,6 +154,15 @@ def case_queue(*, user: User) -> QuerySet[Application]:
     )
 
 
+# The triage queue: cases waiting to be claimed, and cases whose screening failed for good
+# (shown with a "Screening failed" tag, so that an official screens them again).
+TRIAGE_QUEUE_STATUSES = [Status.TRIAGE, Status.SCREENING_FAILED]
+
+
+def case_triage_queue(*, user: User) -> QuerySet[Application]:
+    return case_queue(user=user).filter(status__in=TRIAGE_QUEUE_STATUSES)
+
+
 def application_timeline(*, application: Application, exporter_view: bool) -> list[AuditEvent]:
     """The case's history from the audit log (exporters see only what concerns them)."""
     licence_ids = [

@@ -1,6 +1,6 @@
 """Reads of restricted-party lists that a user may see."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from guardian.shortcuts import get_objects_for_user
 
@@ -42,11 +42,13 @@ def list_source_list_for_user(*, user: User) -> list[ListSource]:
 
 def list_entry_list(*, version: ListVersion, query: str = "") -> QuerySet[ListEntry]:
     """Entries of a version (the caller has got the version through a selector above),
-    those with a name or alias containing `query` when one is given, with their aliases."""
+    those with a name or alias containing `query` (or with `query` as their entry id) when
+    one is given, with their aliases."""
     entries = ListEntry.objects.filter(version=version)
     if query:
         matching = EntryName.objects.filter(version=version, name__icontains=query.strip())
-        entries = entries.filter(pk__in=matching.values("entry_id"))
+        # The publisher's entry id finds the entry too (flags link to their entry this way).
+        entries = entries.filter(Q(pk__in=matching.values("entry_id")) | Q(entry_id=query.strip()))
     aliases = EntryName.objects.exclude(kind=EntryName.Kind.PRIMARY).order_by("id")
     return entries.order_by("id").prefetch_related(
         Prefetch("names", queryset=aliases, to_attr="aliases")

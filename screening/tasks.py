@@ -1,14 +1,18 @@
-"""Scheduled list work. Each task has the name of the service it wraps (STYLE §3); import it
-with a `_task` suffix: `from screening.tasks import list_fetch as list_fetch_task`.
+"""Scheduled list work and the flagging pipeline. Each task has the name of the service it
+wraps (STYLE §3); import it with a `_task` suffix:
+`from screening.tasks import list_fetch as list_fetch_task`.
 
 Beat runs `list_fetch_all` (see exportgov/celery.py); it queues one `list_fetch` per source
 that has a URL in settings.SCREENING_LIST_FETCH_URLS or in its ListSource.fetch_url.
+Beat also runs `screening_sweep_stuck` every minute (see screening.services.runs).
 """
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.db import InterfaceError, OperationalError
 
 from .services import lists as services
+from .services import runs
 
 # A publisher that is briefly unreachable, or a database failing over, is worth another try.
 TRANSIENT_ERRORS = (services.ListFetchError, OperationalError, InterfaceError)
@@ -31,3 +35,45 @@ def list_fetch(source_code: str) -> int | None:
 def list_fetch_all() -> list[str]:
     """Queue a fetch of every source with a configured URL."""
     return services.list_fetch_all()
+
+
+# --- The flagging pipeline (screening.services.runs) -----------------------------------------
+
+
+class ScreenApplicationTask(DjangoTask):
+    """When `screen_application` fails for good (retries spent, or an error that is not worth
+    retrying), its run fails and the case moves, visibly, to `screening_failed`."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        run_id = args[0] if args else kwargs["run_id"]
+        runs.screening_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(
+    base=ScreenApplicationTask,
+    acks_late=True,  # idempotent: a finished run is left alone, a redelivery replaces its flags
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def screen_application(run_id: int) -> int:
+    """Screen one run's application; returns the run's status."""
+    return runs.screening_run_execute(run_id=run_id).status
+
+
+@shared_task
+def screening_sweep_stuck() -> int:
+    """Re-queue runs stuck in the queue or running too long (beat: every minute)."""
+    return runs.screening_sweep_stuck()
+
+
+@shared_task(
+    acks_late=True,  # idempotent: a redelivery creates runs only for targets not yet in the batch
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def rescreen_dispatch(batch_id: int) -> int:
+    """Create a re-screening batch's runs and queue them; returns how many were created."""
+    return runs.rescreen_dispatch(batch_id=batch_id)

@@ -27,6 +27,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "licensing.review_application",
         "licensing.view_licence",
         "licensing.manage_licence",
+        "screening.view_listversion",
         "screening.search_lists",
         "screening.dispose_flag",
     ],
@@ -37,6 +38,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "licensing.decide_application",
         "licensing.view_licence",
         "licensing.manage_licence",
+        "screening.view_listversion",
         "screening.search_lists",
         "screening.dispose_flag",
     ],
@@ -45,6 +47,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "accounts.view_organisation",
         "licensing.view_application",
         "licensing.view_licence",
+        "screening.view_listversion",
         "screening.search_lists",
     ],
     Role.POLICY_ADMIN: [

@@ -16,7 +16,7 @@ from ..selectors import application_problems
 from ..steps import STEP_SLUGS
 from . import notify
 from ._transitions import locked, transition
-from .cases import case_route_to_triage, case_start_screening
+from .cases import case_start_screening
 
 Verb = AuditEvent.Verb
 
@@ -236,9 +236,13 @@ def application_submit(*, actor: User, application: Application) -> Application:
     )
     notify.notify_applicant(application=application, template="application_submitted")
     case_start_screening(application=application)
-    # Until the screening pipeline exists, the case goes straight on to triage through the
-    # service the pipeline will call when it has finished, with no screening result.
-    case_route_to_triage(application=application, tier=None, risk_score=None)
+    # A worker screens the case once this commits; the pipeline then routes it to triage.
+    from screening.models import ScreeningRun
+    from screening.services.runs import screening_run_request
+
+    triggers = ScreeningRun.Trigger
+    trigger = triggers.AMENDMENT if application.amends_licence_id else triggers.SUBMISSION
+    screening_run_request(application=application, trigger=trigger)
     return application
 
 

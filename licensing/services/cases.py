@@ -49,6 +49,32 @@ def case_start_screening(*, application: Application) -> Application:
 
 
 @transaction.atomic
+def case_fail_screening(*, application: Application, error: str) -> Application:
+    """Screening failed for good: the case waits in `screening_failed`, where officials see it
+    and can retry it; the licensing team is told."""
+    application = locked(application)
+    if application.status != Status.SCREENING:
+        return application
+    transition(
+        application,
+        "fail_screening",
+        actor=None,
+        verb=Verb.SCREENING_FAILED,
+        payload={"error": error},
+    )
+    team = Team.objects.filter(kind=Team.Kind.LICENSING).order_by("id").first()
+    if team is not None:
+        officers = team.members.filter(groups__name=Role.CASE_OFFICER)
+        notify.notify_officials(
+            application=application,
+            people=officers,
+            template="screening_failed",
+            context={"error": error},
+        )
+    return application
+
+
+@transaction.atomic
 def case_route_to_triage(
     *, application: Application, tier: str | None, risk_score: int | None
 ) -> Application:
@@ -303,6 +329,7 @@ def recommendation_make(
 ) -> Recommendation:
     require_reviewer(actor)
     application = locked(application)
+    _require_flags_disposed(application, "recommending")
     if outcome == Outcome.REFUSE and not refusal_criteria:
         raise ApplicationError(
             "A refusal needs at least one published refusal criterion as its grounds."
@@ -368,6 +395,8 @@ def decision_make(*, actor: User, application: Application, explanation: str = "
         )
     recommendation = application.recommendations.order_by("-created_at", "-id").first()
     _check_decider(actor, application, recommendation)
+    # A re-screen may have raised a flag after the recommendation was made.
+    _require_flags_disposed(application, "deciding")
     if recommendation.outcome == Outcome.APPROVE:
         conditions = [condition.text for condition in recommendation.conditions.all()]
         conditions += [
@@ -408,6 +437,20 @@ def decision_make(*, actor: User, application: Application, explanation: str = "
             application=application, template="application_refused", context={"decision": decision}
         )
     return decision
+
+
+def _require_flags_disposed(application: Application, before: str) -> None:
+    """Every live screening flag must be confirmed or dismissed first (the caller holds the
+    case's lock, which flag_dispose takes too)."""
+    from screening.selectors_flags import flag_pending_count
+
+    pending = flag_pending_count(application=application)
+    if pending:
+        raise ApplicationError(
+            f"{pending} flag{'s' if pending != 1 else ''} still need{'' if pending != 1 else 's'} "
+            f"a decision: confirm or dismiss each one before {before}.",
+            code="flags_pending",
+        )
 
 
 def _check_decider(actor: User, application: Application, recommendation: Recommendation) -> None:

@@ -159,8 +159,8 @@ def _queue_page(
 
 @login_required
 def case_triage_queue(request: HttpRequest) -> HttpResponse:
-    """Cases waiting to be claimed, riskiest first, then by deadline."""
-    queue = selectors.case_queue(user=request.user).filter(status=Status.TRIAGE)
+    """Cases waiting to be claimed, riskiest first, then by deadline (and failed screenings)."""
+    queue = selectors.case_triage_queue(user=request.user)
     return _queue_page(request, queue, TriageQueueFilter, default_sort="risk", triage=True)
 
 
@@ -269,6 +269,7 @@ class CaseForms:
     decide: DecisionForm | None = None
     return_recommendation: ReturnForm | None = None
     advice: dict[int, AdviceForm] = field(default_factory=dict)
+    flags: dict = field(default_factory=dict)  # flag pk -> its bound disposition form
 
 
 def _consultation_panels(
@@ -302,6 +303,8 @@ def _consultation_panels(
 def _case_context(
     request: HttpRequest, application: Application, bound: CaseForms, error: str = ""
 ) -> dict:
+    from screening.views.flags import screening_section  # screening's views import these
+
     user = request.user
     recommendations = list(
         application.recommendations.select_related("officer")
@@ -350,6 +353,7 @@ def _case_context(
         "decision": _one(application, "decision"),
         "licence": _one(application, "licence"),
         "tier_rule": TIER_RULES.get(application.tier, ""),
+        "screening": screening_section(user, application, bound.flags),
         "can": can,
         "forms": forms,
         "error": error,

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from exportgov.accounts.models import User
 from exportgov.accounts.selectors import organisation_list_for_user, organisation_member_list
 from exportgov.core.exceptions import ApplicationError
+from screening.selectors_flags import flag_public_list_for_exporter
 
 from .. import selectors
 from ..forms_exporter import (
@@ -558,8 +559,13 @@ def _status_page(request, application, answer_forms=None, status=200) -> HttpRes
         "licence": licence,
         "can_withdraw": application.status in Application.BEFORE_DECISION,
         "documents": application.documents.select_related("uploaded_by"),
+        "checks": flag_public_list_for_exporter(user=request.user, application=application),
+        "screening_in_progress": application.status in (Status.SUBMITTED, Status.SCREENING),
     }
-    return render(request, "licensing/exporter/application_status.html", context, status=status)
+    template = "licensing/exporter/application_status.html"
+    if request.htmx and request.headers.get("HX-Target") == "status-panel":
+        template += "#status-panel"  # the panel polls itself while screening runs
+    return render(request, template, context, status=status)
 
 
 @login_required

@@ -139,6 +139,10 @@ def _list_version_store(
         stats=dict(sorted(importer.stats.items())),
     )
     _entries_store(version, records, hashes)
+    # The new version is in force: re-screen open cases and active licences after the commit.
+    from .runs import rescreen_after_list_import
+
+    rescreen_after_list_import(version=version)
     audit_record(
         actor=actor,
         verb=Verb.LIST_VERSION_IMPORTED,

@@ -5,6 +5,7 @@ application at a given point of the workflow:
 
     make_draft(world)                 a complete goods draft of world.organisation
     make_submitted(world)             submitted: screening skipped, status triage, tier medium
+                                      (screen=True: screened in-process, `screen_queued`)
     make_under_review(world)          claimed by world.case_officer
     make_recommended(world, ...)      recommended (approve by default) by world.case_officer
     make_approved(world)              decided by world.senior_official; a Licence exists
@@ -195,14 +196,24 @@ def make_draft(
     return Application.objects.get(pk=application.pk)
 
 
-def make_submitted(world, *, draft: Application | None = None, tier: str | None = None):
+def make_submitted(
+    world, *, draft: Application | None = None, tier: str | None = None, screen: bool = False
+):
     """Submitted and waiting in the triage queue.
+
+    Screening is skipped (its queued run is dropped) unless `screen=True`, which runs the
+    pipeline in-process on the rules in force (`screen_queued`).
 
     Without a screening result the case gets the unscreened tier (medium). `tier` stands in for
     the screening pipeline's result: it sets the tier and the matching deadline directly.
     """
     application = draft or make_draft(world)
     application_services.application_submit(actor=world.exporter, application=application)
+    if screen:
+        screen_queued(application)
+    else:  # screening skipped: no run, straight to triage with the unscreened tier
+        application.screening_runs.filter(status="queued").delete()
+        case_services.case_route_to_triage(application=application, tier=None, risk_score=None)
     application = Application.objects.get(pk=application.pk)
     if tier is not None:
         deadline_on = deadlines.deadline_for(
@@ -211,6 +222,15 @@ def make_submitted(world, *, draft: Application | None = None, tier: str | None 
         Application.objects.filter(pk=application.pk).update(tier=tier, deadline_on=deadline_on)
         application = Application.objects.get(pk=application.pk)
     return application
+
+
+def screen_queued(application: Application) -> None:
+    """Run the application's queued screening runs here, as the worker would once the
+    submission commits (a test's transaction never commits, so its task is never queued)."""
+    from screening.services.runs import screening_run_execute
+
+    for run_id in application.screening_runs.filter(status="queued").values_list("pk", flat=True):
+        screening_run_execute(run_id=run_id)
 
 
 def make_under_review(world, *, officer: User | None = None, tier: str | None = None):
@@ -335,5 +355,6 @@ __all__ = [
     "make_submitted",
     "make_under_review",
     "pdf_upload",
+    "screen_queued",
     "upload_document",
 ]

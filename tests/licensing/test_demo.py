@@ -7,9 +7,10 @@ from screening.models import ListVersion
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_creates_demo_cases_once(settings, tmp_path):
+def test_seed_demo_creates_demo_cases_once(settings, tmp_path, django_capture_on_commit_callbacks):
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=None)
+    with django_capture_on_commit_callbacks(execute=True):  # the (eager) screening task
+        call_command("seed_demo", stdout=None)
     statuses = sorted(Application.objects.values_list("status", flat=True))
     call_command("seed_demo", stdout=None)
 

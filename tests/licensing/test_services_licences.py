@@ -24,7 +24,13 @@ from licensing.services.licences import (
     shipment_record,
 )
 
-from .factories import audit_events, make_approved, make_recommended, upload_document
+from .factories import (
+    audit_events,
+    make_approved,
+    make_recommended,
+    screen_queued,
+    upload_document,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -438,6 +444,7 @@ def test_licence_amendment_start_makes_a_draft_that_supersedes_once_approved(wor
         data={"undertaking": undertaking},
     )
     application_submit(actor=world.exporter, application=amendment)
+    screen_queued(amendment)  # what the worker does once the submission commits
     amendment = make_recommended(world, application=make_claimed(world, amendment))
     decision_make(actor=world.senior_official, application=amendment)
 

@@ -233,6 +233,7 @@ def test_case_queue_filters_tier_country_and_applicant(client, world, submitted)
         world, actor=world.other_exporter, organisation=world.other_organisation
     )
     application_services.application_submit(actor=world.other_exporter, application=southwind)
+    factories.screen_queued(southwind)  # what the worker does once the submission commits
     client = _signed_in(client, world.case_officer)
 
     def listed(**params):

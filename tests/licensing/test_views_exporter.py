@@ -789,10 +789,13 @@ def test_review_of_a_complete_draft_shows_the_answers(exporter_client, draft):
         assert text in response.text
 
 
-def test_application_submit_submits_a_complete_draft(exporter_client, draft):
-    response = exporter_client.post(
-        reverse("licensing:application_submit", args=[draft.pk]), {"declaration": "on"}
-    )
+def test_application_submit_submits_a_complete_draft(
+    exporter_client, draft, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the (eager) screening task
+        response = exporter_client.post(
+            reverse("licensing:application_submit", args=[draft.pk]), {"declaration": "on"}
+        )
     assert response.status_code == 302
     assert response.url == status_url(draft)
     application = fresh(draft)

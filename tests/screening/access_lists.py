@@ -1,7 +1,8 @@
 """Access-matrix rows for the list pages (see tests/access.py).
 
-Policy admins and auditors hold screening.view_listversion and see every list and version;
-every other signed-in role gets 403; anonymous visitors are sent to sign in.
+Officials who judge matches (case officers, senior officials, appeals reviewers), policy admins
+and auditors hold screening.view_listversion and see every list and version (a flag links to
+its list entry); exporters and advisors get 403; anonymous visitors are sent to sign in.
 
 Officials who screen parties (screening.search_lists: case officers, senior officials,
 appeals reviewers, policy admins and auditors) may use the search page and the search API;
@@ -14,7 +15,7 @@ from tests.access import API_UNAUTHENTICATED, Route, only
 
 from .conftest import EU
 
-LIST_VIEWERS = ["policy_admin", "auditor"]
+LIST_VIEWERS = ["case_officer", "senior_official", "appeals_reviewer", "policy_admin", "auditor"]
 LIST_SEARCHERS = ["case_officer", "senior_official", "appeals_reviewer", "policy_admin", "auditor"]
 
 

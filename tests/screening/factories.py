@@ -23,6 +23,7 @@ class PolicyAdminFactory(DjangoModelFactory):
     class Meta:
         model = "accounts.User"
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = "rule-owner"
     email = "rule-owner@example.gov"
