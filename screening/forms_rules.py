@@ -17,6 +17,7 @@ from exportgov.core.forms import StyledFormMixin
 from .checks import parameters_validate
 from .models import Rule
 from .selectors_rules import rule_owner_choices
+from .services.rules import EDITABLE
 
 PARAMETER_EXAMPLES = {
     Rule.Kind.PARTY_MATCH: '{"lists": ["un_sc"], "threshold": 0.9, "roles": ["end_user"]}',
@@ -26,16 +27,7 @@ PARAMETER_EXAMPLES = {
     Rule.Kind.PROVENANCE: '{"signal": "earlier_refusals", "min_refusals": 1}',
     Rule.Kind.PARTNER_DENIAL: '{"threshold": 0.9}',
 }
-EDIT_FIELDS = (
-    "title",
-    "parameters",
-    "weight",
-    "public_justification",
-    "mode",
-    "effective_from",
-    "sunset_on",
-    "owner",
-)
+EDIT_FIELDS = EDITABLE  # what a new version may change
 
 
 def parameters_help() -> str:

@@ -1,17 +1,10 @@
-import os
-import subprocess
-import sys
-import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connection
 from django.urls import reverse
 
-from exportgov.celery import app as celery_app
-
-BASE_DIR = Path(__file__).resolve().parents[2]
+from tests.workers import celery_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -20,30 +13,8 @@ pytestmark = pytest.mark.django_db
 def celery_worker_name():
     """A real Celery worker process, on the suite's Redis, for the rest of this module."""
     name = f"health-{uuid.uuid4().hex[:8]}@localhost"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "exportgov.settings.test"}
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "exportgov",
-        "worker",
-        "--pool=solo",
-        "-n",
-        name,
-    ]
-    worker = subprocess.Popen(
-        command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(destination=[name], timeout=0.5):
-            assert worker.poll() is None, "the Celery worker exited"
-            assert time.monotonic() < deadline, "the Celery worker did not answer within 60 s"
+    with celery_worker(name=name):
         yield name
-    finally:
-        worker.terminate()
-        worker.wait(timeout=20)
 
 
 def test_healthz_is_503_when_no_worker_answers(client, settings):

@@ -1,16 +1,12 @@
 """The daily licence-expiry task: run eagerly, on the beat schedule, and by a real worker."""
 
-import os
-import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from celery.schedules import crontab
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.utils import timezone
 
 from exportgov.audit.models import AuditEvent
@@ -18,8 +14,7 @@ from exportgov.celery import app as celery_app
 from licensing.models import Licence
 from licensing.tasks import TRANSIENT_ERRORS
 from licensing.tasks import licence_expire_due as licence_expire_due_task
-
-BASE_DIR = Path(__file__).resolve().parents[2]
+from tests.workers import celery_worker, tasks_sent_to, worker_database_url
 
 
 def _make_due(licence: Licence) -> Licence:
@@ -83,63 +78,20 @@ def test_licence_expire_due_runs_daily_on_the_beat_schedule():
 # --- With a real worker ------------------------------------------------------------------
 
 
-def _test_database_url() -> str:
-    """The URL of the database this test runs on (test_<name>), for the worker process."""
-    db = connection.settings_dict
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker_queue(transactional_db):
     """A real Celery worker on the suite's Redis and this test's database, consuming a queue of
-    its own (so that workers of other test runs on the same Redis never take our task)."""
+    its own."""
     queue = f"licensing-test-{uuid.uuid4().hex[:8]}"
-    name = f"{queue}@localhost"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "exportgov.settings.test",
-        "DATABASE_URL": _test_database_url(),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "exportgov",
-        "worker",
-        "--pool=solo",
-        "--without-gossip",
-        "--without-mingle",
-        "-Q",
-        queue,
-        "-n",
-        name,
-    ]
-    worker = subprocess.Popen(
-        command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(destination=[name], timeout=0.5):
-            assert worker.poll() is None, "the Celery worker exited"
-            assert time.monotonic() < deadline, "the Celery worker did not answer within 60 s"
+    with celery_worker(name=f"{queue}@localhost", queue=queue, database_url=worker_database_url()):
         yield queue
-    finally:
-        worker.terminate()
-        worker.wait(timeout=20)
 
 
 @pytest.mark.celery_worker
 def test_licence_expire_due_runs_on_a_real_worker(world, licence, worker_queue):
     _make_due(licence)
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = worker_queue
-    try:
+    with tasks_sent_to(worker_queue):
         licence_expire_due_task.delay()
-    finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
 
     deadline = time.monotonic() + 20
     licence.refresh_from_db()

@@ -10,20 +10,13 @@ Each test starts its own worker on a queue of its own (so that workers of other 
 the same Redis never take our tasks) and always terminates it.
 """
 
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
-from exportgov.celery import app as celery_app
 from licensing.models import Application, Party
 from licensing.services.applications import application_submit, party_save
 from screening.models import Flag, Rule, ScreeningRun
@@ -31,76 +24,32 @@ from screening.services import list_version_import
 from screening.services import runs as run_services
 from screening.tasks import screen_application as screen_application_task
 from tests.licensing.factories import make_draft
+from tests.workers import celery_worker, tasks_sent_to, worker_database_url
 
 from .conftest import EU
 from .factories import FlagFactory, RuleFactory
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 ALIAS = "AO Primer Zavod"  # an alias of "Joint Stock Company Example Defence Plant" (EU fixture)
 PRIMARY = "Joint Stock Company Example Defence Plant"
 
 
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(transactional_db):
-    """A real worker (prefork, one child) consuming a queue of its own; the test process sends
-    its tasks there, not eagerly. The worker is always terminated (SIGKILL as a last resort)."""
+    """A real worker (prefork, one child: a task can be killed mid-way) consuming a queue of its
+    own; the test process sends its tasks there, not eagerly."""
     queue = f"pipeline-test-{uuid.uuid4().hex[:8]}"
-    name = f"{queue}@localhost"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "exportgov.settings.test",
-        "DATABASE_URL": _test_database_url(),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "exportgov",
-        "worker",
-        "--concurrency=1",
-        "--without-gossip",
-        "--without-mingle",
-        "--loglevel=WARNING",
-        "-Q",
-        queue,
-        "-n",
-        name,
-    ]
-    process = subprocess.Popen(
-        command,
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(destination=[name], timeout=0.5):
-            assert process.poll() is None, "the Celery worker exited"
-            assert time.monotonic() < deadline, "the Celery worker did not answer within 60 s"
+    with (
+        celery_worker(
+            name=f"{queue}@localhost",
+            queue=queue,
+            database_url=worker_database_url(),
+            prefork=True,
+        ) as process,
+        tasks_sent_to(queue),
+    ):
         yield process
-    finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
 
 
 def _wait_for(predicate, *, seconds: float = 60, what: str = "the worker"):
