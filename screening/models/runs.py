@@ -100,6 +100,7 @@ class ScreeningRun(models.Model):
         indexes = [
             models.Index(fields=["status", "queued_at"], name="screening_run_status_idx"),
             models.Index(fields=["application", "-queued_at"], name="screening_run_app_idx"),
+            models.Index(fields=["batch", "status"], name="screening_run_batch_idx"),
         ]
 
     def __str__(self):

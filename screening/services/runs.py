@@ -29,7 +29,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from exportgov.accounts.models import Team, User
@@ -201,13 +201,31 @@ def _run_finish(run_id: int, *, rules: list[Rule], hits: list) -> ScreeningRun:
             "error",
         ]
     )
+    # A re-screen that found nothing new changed nothing: the run row is its record. Anything
+    # else is audited (writing the audit chain serialises workers, so only what matters).
+    if run.trigger != Run.Trigger.RESCREEN or flags:
+        _run_completed_audit(run, rules=rules, data_versions=data_versions)
+    if run.trigger in ROUTING_TRIGGERS:
+        if application.status == AppStatus.SCREENING:
+            case_route_to_triage(
+                application=application, tier=run.tier or None, risk_score=run.risk_score
+            )
+    elif run.flag_count:
+        _new_flags_raise(run, [flag for flag in flags.values() if not flag.shadow])
+    if run.batch_id is not None:
+        batch_id = run.batch_id
+        transaction.on_commit(lambda: _batch_finish_if_done(batch_id))
+    return run
+
+
+def _run_completed_audit(run: ScreeningRun, *, rules: list[Rule], data_versions: dict) -> None:
     audit_record(
         actor=None,
         verb=Verb.SCREENING_COMPLETED,
         target=run,
         to_status=run.status,
         payload={
-            "application": application.reference,
+            "application": run.application.reference,
             "trigger": run.trigger,
             "risk_score": run.risk_score,
             "tier": run.tier,
@@ -217,16 +235,6 @@ def _run_finish(run_id: int, *, rules: list[Rule], hits: list) -> ScreeningRun:
             **data_versions,
         },
     )
-    if run.trigger in ROUTING_TRIGGERS:
-        if application.status == AppStatus.SCREENING:
-            case_route_to_triage(
-                application=application, tier=run.tier or None, risk_score=run.risk_score
-            )
-    elif run.flag_count:
-        _new_flags_raise(run, [flag for flag in flags.values() if not flag.shadow])
-    if run.batch_id is not None:
-        _batch_finish_if_done(run.batch_id)
-    return run
 
 
 def _fingerprint(rule: Rule, subject: str) -> str:
@@ -508,14 +516,12 @@ def rescreen_dispatch(*, batch_id: int) -> int:
 
 def _batch_finish_if_done(batch_id: int) -> None:
     """Stamp the batch finished once all its runs exist (the total) and none is unfinished."""
-    counts = ScreeningRun.objects.filter(batch_id=batch_id).aggregate(
-        runs=Count("pk"),
-        unfinished=Count("pk", filter=Q(status__in=[Run.Status.QUEUED, Run.Status.RUNNING])),
-    )
-    if counts["unfinished"] == 0:
-        RescreenBatch.objects.filter(
-            pk=batch_id, finished_at__isnull=True, total__lte=counts["runs"]
-        ).update(finished_at=timezone.now())
+    runs = ScreeningRun.objects.filter(batch_id=batch_id)
+    if runs.filter(status__in=[Run.Status.QUEUED, Run.Status.RUNNING]).exists():
+        return
+    RescreenBatch.objects.filter(
+        pk=batch_id, finished_at__isnull=True, total__lte=runs.count()
+    ).update(finished_at=timezone.now())
 
 
 def rescreen_after_list_import(*, version: ListVersion) -> None:
