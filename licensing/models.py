@@ -143,6 +143,11 @@ class Application(FSMModelMixin, models.Model):
         return self.status in (self.Status.APPROVED, self.Status.REFUSED)
 
     @property
+    def decision(self) -> "Decision | None":
+        """The decision in force (an appeal may have superseded an earlier one)."""
+        return self.decisions.filter(superseded_at__isnull=True).first()
+
+    @property
     def exporter_status_display(self) -> str:
         """The status as the exporter reads it: a failed screening is the office's problem,
         so the exporter sees that checks are still under way."""
@@ -212,6 +217,14 @@ class Application(FSMModelMixin, models.Model):
 
     @transition(field=status, source=BEFORE_DECISION, target=Status.WITHDRAWN)
     def withdraw(self):
+        pass
+
+    @transition(field=status, source=Status.REFUSED, target=Status.APPROVED)
+    def approve_on_appeal(self):
+        pass
+
+    @transition(field=status, source=Status.REFUSED, target=Status.UNDER_REVIEW)
+    def reopen_on_appeal(self):
         pass
 
 
@@ -474,12 +487,22 @@ class Recommendation(models.Model):
 
 
 class Decision(models.Model):
-    """The final decision on a case; one per application, enforced by the database."""
+    """A decision on a case. A case has one decision in force (`superseded_at` empty), enforced
+    by the database; an appeal that overturns or remits a refusal supersedes it."""
 
-    application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="decision"
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
+    recommendation = models.ForeignKey(
+        Recommendation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for a decision made by an appeal.",
     )
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="+")
+    on_appeal = models.CharField(
+        max_length=30, blank=True, help_text="The reference of the appeal that made this decision."
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -488,6 +511,16 @@ class Decision(models.Model):
     grounds = models.JSONField(default=list, blank=True, help_text="Refusal grounds, as published.")
     explanation = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="licensing_one_decision_in_force",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_outcome_display()} {self.application}"
@@ -546,6 +579,10 @@ class Licence(FSMModelMixin, models.Model):
 
     @transition(field=status, source=[Status.ACTIVE, Status.SUSPENDED], target=Status.SUPERSEDED)
     def supersede(self):
+        pass
+
+    @transition(field=status, source=Status.REVOKED, target=Status.ACTIVE)
+    def restore_on_appeal(self):
         pass
 
 

@@ -44,6 +44,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.ADVISOR: ["licensing.give_advice"],
     Role.APPEALS_REVIEWER: [
+        "appeals.view_appeal",
+        "appeals.review_appeal",
+        "appeals.assign_appeal",
         "accounts.view_organisation",
         "licensing.view_application",
         "licensing.view_licence",
@@ -65,6 +68,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "screening.view_partnerdenial",
     ],
     Role.AUDITOR: [
+        "appeals.view_appeal",
         "accounts.view_organisation",
         "accounts.view_user",
         "accounts.view_team",

@@ -42,6 +42,8 @@ APPLICATION_TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "approve": ({S.RECOMMENDED}, S.APPROVED),
     "refuse": ({S.RECOMMENDED}, S.REFUSED),
     "withdraw": (BEFORE_DECISION, S.WITHDRAWN),
+    "approve_on_appeal": ({S.REFUSED}, S.APPROVED),
+    "reopen_on_appeal": ({S.REFUSED}, S.UNDER_REVIEW),
 }
 
 LICENCE_TRANSITIONS: dict[str, tuple[set[str], str]] = {
@@ -51,6 +53,7 @@ LICENCE_TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "expire": ({L.ACTIVE, L.SUSPENDED}, L.EXPIRED),
     "exhaust": ({L.ACTIVE}, L.EXHAUSTED),
     "supersede": ({L.ACTIVE, L.SUSPENDED}, L.SUPERSEDED),
+    "restore_on_appeal": ({L.REVOKED}, L.ACTIVE),
 }
 
 APPLICATION_CASES = [
@@ -111,16 +114,21 @@ def test_licence_transition_table_covers_every_declared_transition():
     assert declared == set(LICENCE_TRANSITIONS)
 
 
-def test_application_decided_and_withdrawn_are_final():
-    for status in (S.APPROVED, S.REFUSED, S.WITHDRAWN):
+def test_application_decided_and_withdrawn_are_final_but_for_an_appeal():
+    for status in (S.APPROVED, S.WITHDRAWN):
         application = Application(status=status)
         assert not list(application.get_available_status_transitions())
+    refused = Application(status=S.REFUSED)
+    names = {t.name for t in refused.get_available_status_transitions()}
+    assert names == {"approve_on_appeal", "reopen_on_appeal"}
 
 
-def test_licence_ending_statuses_are_final():
-    for status in (L.EXPIRED, L.EXHAUSTED, L.REVOKED, L.SUPERSEDED):
+def test_licence_ending_statuses_are_final_but_for_an_appeal():
+    for status in (L.EXPIRED, L.EXHAUSTED, L.SUPERSEDED):
         licence = Licence(status=status)
         assert not list(licence.get_available_status_transitions())
+    revoked = Licence(status=L.REVOKED)
+    assert {t.name for t in revoked.get_available_status_transitions()} == {"restore_on_appeal"}
 
 
 def test_application_status_cannot_be_assigned_directly():

@@ -14,6 +14,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
     [
         ("licensing.Application", "application-workflow.dot"),
         ("licensing.Licence", "licence-workflow.dot"),
+        ("appeals.Appeal", "appeal-workflow.dot"),
     ],
 )
 def test_graph_transitions_matches_the_committed_diagram(model, diagram):
