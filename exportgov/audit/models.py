@@ -68,6 +68,7 @@ class AuditEvent(models.Model):
         LICENCE_RESTORED = "licence.restored", "Licence restored on appeal"
         LICENCE_CONDITION_REMOVED = "licence.condition_removed", "Licence condition removed"
         FLAG_OVERTURNED = "flag.overturned", "Flag dismissed on appeal"
+        FLAG_REOPENED = "flag.reopened", "Flag sent back for a fresh decision on appeal"
         CASE_ASSIGNED = "application.assigned", "Case assigned"
         REVIEW_STARTED = "application.review_started", "Review started"
         NOTE_ADDED = "application.note_added", "Note added"

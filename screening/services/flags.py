@@ -164,3 +164,88 @@ def _false_match_record(
         },
     )
     return known
+
+
+# --- Appeals ---------------------------------------------------------------------------------
+
+APPEAL_PERMISSION = "appeals.review_appeal"
+
+
+def _locked_for_appeal(actor: User, flag: Flag) -> tuple[Application, Flag]:
+    if not actor.has_perm(APPEAL_PERMISSION):
+        raise PermissionDenied("Only appeals reviewers can change a flag on appeal.")
+    application = Application.objects.select_for_update().get(pk=flag.application_id)
+    flag = (
+        Flag.objects.select_for_update(of=("self",))
+        .select_related("rule", "party", "list_version")
+        .get(pk=flag.pk)
+    )
+    return application, flag
+
+
+@transaction.atomic
+def flag_overturn_on_appeal(*, actor: User, flag: Flag, reason: str, appeal_reference: str) -> Flag:
+    """An appeal found the party is not the listed entry: the flag is dismissed and the
+    party-entry pair recorded as a known false match, so it is not raised again."""
+    reason = (reason or "").strip()
+    application, flag = _locked_for_appeal(actor, flag)
+    if flag.disposition == Disposition.DISMISSED and flag.known_false_matches.exists():
+        return flag
+    if not reason:
+        raise ApplicationError("Give the appeal's reasons.", code="reason_required")
+    earlier = flag.disposition
+    flag.disposition = Disposition.DISMISSED
+    flag.disposition_reason = reason
+    flag.disposed_by = actor
+    flag.disposed_at = timezone.now()
+    flag.save(update_fields=["disposition", "disposition_reason", "disposed_by", "disposed_at"])
+    audit_record(
+        actor=actor,
+        verb=Verb.FLAG_REOPENED,
+        target=flag,
+        from_status=earlier,
+        to_status=flag.disposition,
+        payload={
+            "application": application.pk,
+            "reference": application.reference,
+            "rule": str(flag.rule),
+            "appeal": appeal_reference,
+            "reason": reason,
+        },
+    )
+    _false_match_record(actor=actor, flag=flag, application=application, reason=reason)
+    return flag
+
+
+@transaction.atomic
+def flag_reopen_on_appeal(*, actor: User, flag: Flag, reason: str, appeal_reference: str) -> Flag:
+    """An appeal sent the match back: the flag waits for a fresh disposition."""
+    application, flag = _locked_for_appeal(actor, flag)
+    if flag.disposition == Disposition.PENDING:
+        return flag
+    earlier = flag.disposition
+    withdrawn = list(flag.known_false_matches.values_list("pk", flat=True))
+    KnownFalseMatch.objects.filter(pk__in=withdrawn).delete()
+    flag.disposition = Disposition.PENDING
+    flag.disposition_reason = ""
+    flag.disposed_by = None
+    flag.disposed_at = None
+    flag.save(update_fields=["disposition", "disposition_reason", "disposed_by", "disposed_at"])
+    payload = {
+        "application": application.pk,
+        "reference": application.reference,
+        "rule": str(flag.rule),
+        "appeal": appeal_reference,
+        "reason": (reason or "").strip(),
+    }
+    if withdrawn:
+        payload["false_matches_withdrawn"] = withdrawn
+    audit_record(
+        actor=actor,
+        verb=Verb.FLAG_OVERTURNED,
+        target=flag,
+        from_status=earlier,
+        to_status=flag.disposition,
+        payload=payload,
+    )
+    return flag

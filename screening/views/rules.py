@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from appeals.services import rule_appeal_record
+
 from ..forms_rules import EDIT_FIELDS, RuleForm
 from ..models import Rule
 from ..selectors_rules import (
@@ -59,8 +61,10 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW_RULE_PERMISSION, raise_exception=True)
 def rule_detail(request: HttpRequest, code: str) -> HttpResponse:
     versions = rule_versions_get_for_user(user=request.user, code=code)
+    appeal_record = rule_appeal_record(code=code)  # appeals lost / won / remitted per version
     for version in versions:
         version.parameters_json = json.dumps(version.parameters, indent=2, ensure_ascii=False)
+        version.appeal_record = appeal_record.get(version.version, {})
     current = [version for version in versions if version.status == Rule.Status.CURRENT]
     context = {
         "code": code,

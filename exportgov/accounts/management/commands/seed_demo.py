@@ -108,10 +108,41 @@ class Command(BaseCommand):
 
         for path in DEMO_LISTS:
             list_version_import(actor=None, paths=[path], skip_if_unchanged=True)
+        self._demo_appeal()
 
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in logins:
             self.stdout.write(f"  {username:<12} {description}")
+
+    def _demo_appeal(self) -> None:
+        """One lodged appeal against a demo refusal, if there is one and it has none yet."""
+        from appeals import services as appeal_services
+        from appeals.models import Appeal
+        from licensing.models import Application
+
+        refused = (
+            Application.objects.filter(
+                status=Application.Status.REFUSED,
+                organisation__name__in=[name for name, *_rest in ORGANISATIONS],
+            )
+            .order_by("pk")
+            .first()
+        )
+        if refused is None or refused.appeals.exists():
+            return
+        appeal = appeal_services.appeal_start(
+            actor=refused.created_by, subject=Appeal.Subject.REFUSAL, application=refused
+        )
+        appeal_services.appeal_save(
+            actor=refused.created_by,
+            appeal=appeal,
+            data={
+                "grounds": [Appeal.Ground.FACTUAL_ERROR, Appeal.Ground.NEW_INFORMATION],
+                "statement": "The end user is a university observatory, not a military "
+                "programme; its registration certificate is attached to the original case.",
+            },
+        )
+        appeal_services.appeal_lodge(actor=refused.created_by, appeal=appeal)
 
     def _team(self, name, code, kind, description) -> Team:
         return Team.objects.filter(code=code).first() or services.team_create(
