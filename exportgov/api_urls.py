@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from appeals import api as appeals_api
 from exportgov.accounts import api as accounts_api
 from exportgov.audit import api as audit_api
 from licensing import api as licensing_api
@@ -56,6 +57,43 @@ urlpatterns = [
     ),
     path("cases/", licensing_api.CaseQueueListApi.as_view(), name="case_queue_list"),
     path("cases/<int:pk>/", licensing_api.CaseDetailApi.as_view(), name="case_detail"),
+    # appeals: appellants file and follow appeals; reviewers work the queue
+    path("appeals/", appeals_api.AppealListApi.as_view(), name="appeal_list"),
+    path("appeals/queue/", appeals_api.AppealQueueApi.as_view(), name="appeal_queue"),
+    path("appeals/<int:pk>/", appeals_api.AppealDetailApi.as_view(), name="appeal_detail"),
+    path(
+        "appeals/<int:pk>/documents/",
+        appeals_api.AppealDocumentListApi.as_view(),
+        name="appeal_document_list",
+    ),
+    path("appeals/<int:pk>/lodge/", appeals_api.AppealLodgeApi.as_view(), name="appeal_lodge"),
+    path(
+        "appeals/<int:pk>/withdraw/",
+        appeals_api.AppealWithdrawApi.as_view(),
+        name="appeal_withdraw",
+    ),
+    path(
+        "appeals/<int:pk>/information-requests/",
+        appeals_api.AppealInformationRequestApi.as_view(),
+        name="appeal_information_request_list",
+    ),
+    path(
+        "appeals/<int:pk>/information-requests/<int:request_pk>/answer/",
+        appeals_api.AppealInformationAnswerApi.as_view(),
+        name="appeal_information_answer",
+    ),
+    path("appeals/<int:pk>/assign/", appeals_api.AppealAssignApi.as_view(), name="appeal_assign"),
+    path(
+        "appeals/<int:pk>/lateness/",
+        appeals_api.AppealLatenessApi.as_view(),
+        name="appeal_lateness",
+    ),
+    path("appeals/<int:pk>/decide/", appeals_api.AppealDecideApi.as_view(), name="appeal_decide"),
+    path(
+        "applications/<int:pk>/appealable/",
+        appeals_api.ApplicationAppealableApi.as_view(),
+        name="application_appealable",
+    ),
     # screening: officials screen a name against the lists in force (the path of issue 4's
     # interface, without a trailing slash)
     path("screening/search", screening_api.ScreeningSearchApi.as_view(), name="screening_search"),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("notifications/", include("exportgov.notifications.urls")),
     path("", include("licensing.urls")),
     path("screening/", include("screening.urls")),
+    path("appeals/", include("appeals.urls")),
     path("", include("screening.urls_public")),
     path("api/v1/", include("exportgov.api_urls")),
     path("api/", include((docs_urlpatterns, "api_docs"))),

@@ -5,30 +5,14 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 
 from exportgov.accounts.models import Team, User
-from exportgov.core.forms import StyledFormMixin
+from exportgov.core.forms import (
+    CHOICES_FIELD_TEMPLATE,
+    ChoiceCheckboxes,
+    ChoiceRadios,
+    StyledFormMixin,
+)
 
 from .models import Advice, LicenceCondition, Outcome, RefusalCriterion
-
-# Choice lists render as USWDS radios and checkboxes inside a fieldset with a legend.
-CHOICES_FIELD_TEMPLATE = "licensing/cases/field_choices.html"
-CHOICES_WIDGET_TEMPLATE = "licensing/cases/widget_choices.html"
-CHOICE_OPTION_TEMPLATE = "licensing/cases/widget_choice_option.html"
-
-
-class _Radios(forms.RadioSelect):
-    template_name = CHOICES_WIDGET_TEMPLATE
-    option_template_name = CHOICE_OPTION_TEMPLATE
-
-    def __init__(self, attrs=None, choices=()):
-        super().__init__({"class": "usa-radio__input", **(attrs or {})}, choices)
-
-
-class _Checkboxes(forms.CheckboxSelectMultiple):
-    template_name = CHOICES_WIDGET_TEMPLATE
-    option_template_name = CHOICE_OPTION_TEMPLATE
-
-    def __init__(self, attrs=None, choices=()):
-        super().__init__({"class": "usa-checkbox__input", **(attrs or {})}, choices)
 
 
 class _CaseForm(StyledFormMixin, forms.Form):
@@ -110,7 +94,7 @@ class ReferForm(_CaseForm):
     teams = _TeamChoiceField(
         queryset=Team.objects.none(),
         label="Advisory bodies",
-        widget=_Checkboxes,
+        widget=ChoiceCheckboxes,
         template_name=CHOICES_FIELD_TEMPLATE,
         error_messages={"required": "Choose at least one advisory body."},
     )
@@ -134,7 +118,7 @@ class AdviceForm(_CaseForm):
     outcome = forms.ChoiceField(
         label="Your advice",
         choices=Advice.Outcome.choices,
-        widget=_Radios,
+        widget=ChoiceRadios,
         template_name=CHOICES_FIELD_TEMPLATE,
         error_messages={"required": "Choose your advice."},
     )
@@ -163,7 +147,7 @@ class RecommendationForm(_CaseForm):
     outcome = forms.ChoiceField(
         label="Recommendation",
         choices=Outcome.choices,
-        widget=_Radios,
+        widget=ChoiceRadios,
         template_name=CHOICES_FIELD_TEMPLATE,
         error_messages={"required": "Choose approve or refuse."},
     )
@@ -171,7 +155,7 @@ class RecommendationForm(_CaseForm):
         queryset=LicenceCondition.objects.none(),
         required=False,
         label="If approving: conditions from the catalogue",
-        widget=_Checkboxes,
+        widget=ChoiceCheckboxes,
         template_name=CHOICES_FIELD_TEMPLATE,
     )
     custom_conditions = forms.CharField(
@@ -185,7 +169,7 @@ class RecommendationForm(_CaseForm):
         queryset=RefusalCriterion.objects.none(),
         required=False,
         label="If refusing: grounds (published refusal criteria)",
-        widget=_Checkboxes,
+        widget=ChoiceCheckboxes,
         template_name=CHOICES_FIELD_TEMPLATE,
     )
     explanation = forms.CharField(

@@ -2,12 +2,7 @@
 
 from django import forms
 
-from exportgov.core.forms import StyledFormMixin
-from licensing.forms_cases import (
-    CHOICE_OPTION_TEMPLATE,
-    CHOICES_FIELD_TEMPLATE,
-    CHOICES_WIDGET_TEMPLATE,
-)
+from exportgov.core.forms import CHOICES_FIELD_TEMPLATE, ChoiceRadios, StyledFormMixin
 
 from .models import Flag, Rule
 
@@ -17,16 +12,6 @@ CHOICES = [
 ]
 
 
-class _Radios(forms.RadioSelect):
-    """USWDS radios inside a fieldset, as on the rest of the case page."""
-
-    template_name = CHOICES_WIDGET_TEMPLATE
-    option_template_name = CHOICE_OPTION_TEMPLATE
-
-    def __init__(self, attrs=None, choices=()):
-        super().__init__({"class": "usa-radio__input", **(attrs or {})}, choices)
-
-
 class FlagDispositionForm(StyledFormMixin, forms.Form):
     """One per flag on a page: ids are prefixed with the flag, so they stay unique. The
     false-match box is offered only for a party match."""
@@ -34,7 +19,7 @@ class FlagDispositionForm(StyledFormMixin, forms.Form):
     disposition = forms.ChoiceField(
         label="Your decision",
         choices=CHOICES,
-        widget=_Radios,
+        widget=ChoiceRadios,
         template_name=CHOICES_FIELD_TEMPLATE,
         error_messages={"required": "Choose confirm or dismiss."},
     )

@@ -20,6 +20,8 @@ from tests.access import (
     only,
     signed_in,
 )
+from tests.appeals import access_api as access_appeals_api
+from tests.appeals import access_appeals
 from tests.licensing import access_cases, access_exporter, access_licences
 from tests.screening import access_controls, access_flags, access_lists, access_rules
 
@@ -137,6 +139,8 @@ MATRIX += (
     + access_controls.ROUTES
     + access_rules.ROUTES
     + access_flags.ROUTES
+    + access_appeals_api.ROUTES
+    + access_appeals.ROUTES
 )
 
 # The admin's own model pages are many; they are all behind the same staff check as admin:index.

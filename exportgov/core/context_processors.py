@@ -36,6 +36,10 @@ def _nav_items(user) -> list[NavItem]:
         items.append(NavItem("Cases", reverse("licensing:case_queue")))
     if user.has_role(Role.ADVISOR):
         items.append(NavItem("Referred cases", reverse("licensing:advisor_queue")))
+    if user.has_perm("appeals.view_appeal"):
+        items.append(NavItem("Appeals", reverse("appeals:appeal_queue")))
+    elif user.has_role(Role.EXPORTER):
+        items.append(NavItem("Appeals", reverse("appeals:appeal_list")))
     if user.has_role(Role.EXPORTER) or user.has_perm("accounts.view_organisation"):
         # exporters see their own organisation; officials all of them
         items.append(NavItem("Organisations", reverse("accounts:organisation_list")))

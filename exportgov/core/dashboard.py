@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from appeals.selectors import appeal_queue
 from exportgov.accounts.roles import Role
 from exportgov.accounts.selectors import (
     organisation_invitation_list,
@@ -65,7 +66,7 @@ def dashboard_panels_for(*, user) -> list[Panel]:
         Role.CASE_OFFICER: _case_officer_cards,
         Role.SENIOR_OFFICIAL: _senior_official_cards,
         Role.ADVISOR: _advisor_cards,
-        Role.APPEALS_REVIEWER: _official_cards,
+        Role.APPEALS_REVIEWER: _appeals_reviewer_cards,
         Role.POLICY_ADMIN: _policy_admin_cards,
         Role.AUDITOR: _auditor_cards,
     }
@@ -217,6 +218,33 @@ def _official_cards(user) -> list[Card]:
             empty_text="You are in no team yet: ask a policy admin to add you to one.",
         ),
         _notifications_card(user),
+    ]
+
+
+def _appeals_reviewer_cards(user) -> list[Card]:
+    queue = reverse("appeals:appeal_queue")
+    mine = appeal_queue(user=user, filters={"reviewer": "me"})
+    today = timezone.localdate()
+    overdue = mine.filter(deadline_on__lt=today, clock_paused_since__isnull=True).count()
+    return [
+        Card(
+            title="Appeals waiting",
+            count=appeal_queue(user=user, filters={"reviewer": "unassigned"}).count(),
+            unit="unassigned appeal",
+            link=queue + "?reviewer=unassigned",
+            link_text="Assign them",
+            empty_text="Every lodged appeal has a reviewer.",
+        ),
+        Card(
+            title="Your appeals",
+            count=mine.count(),
+            unit="open appeal",
+            link=queue + "?reviewer=mine",
+            link_text="Open your appeals",
+            empty_text="No appeal is assigned to you.",
+            note=f"{overdue} past its deadline." if overdue else "",
+        ),
+        *_official_cards(user),
     ]
 
 

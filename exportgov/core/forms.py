@@ -32,3 +32,26 @@ class StyledFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+
+# Choice lists render as USWDS radios and checkboxes inside a fieldset with a legend: give the
+# field `template_name=CHOICES_FIELD_TEMPLATE` and one of these widgets.
+CHOICES_FIELD_TEMPLATE = "licensing/cases/field_choices.html"
+CHOICES_WIDGET_TEMPLATE = "licensing/cases/widget_choices.html"
+CHOICE_OPTION_TEMPLATE = "licensing/cases/widget_choice_option.html"
+
+
+class ChoiceRadios(forms.RadioSelect):
+    template_name = CHOICES_WIDGET_TEMPLATE
+    option_template_name = CHOICE_OPTION_TEMPLATE
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "usa-radio__input", **(attrs or {})}, choices)
+
+
+class ChoiceCheckboxes(forms.CheckboxSelectMultiple):
+    template_name = CHOICES_WIDGET_TEMPLATE
+    option_template_name = CHOICE_OPTION_TEMPLATE
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "usa-checkbox__input", **(attrs or {})}, choices)

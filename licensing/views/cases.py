@@ -23,7 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from appeals.selectors import appeals_for_application
 from exportgov.core.exceptions import ApplicationError
+from exportgov.core.paging import PAGE_SIZE, page_size
 
 from .. import deadlines, selectors
 from ..filters import OPEN_STATUSES, CaseQueueFilter, TriageQueueFilter, sorted_by
@@ -43,7 +45,6 @@ from ..steps import DUE_DILIGENCE_ANSWERS, DUE_DILIGENCE_QUESTIONS
 
 Status = Application.Status
 
-PAGE_SIZE, MAX_PAGE_SIZE = 25, 100
 REVIEW = "licensing.review_application"
 DECIDE = "licensing.decide_application"
 VIEW = "licensing.view_application"
@@ -111,14 +112,6 @@ class QueueRow:
     clock: Clock
 
 
-def _page_size(request: HttpRequest) -> int:
-    try:
-        size = int(request.GET.get("page_size", PAGE_SIZE))
-    except ValueError:
-        return PAGE_SIZE
-    return min(max(size, 1), MAX_PAGE_SIZE)
-
-
 def _queue_page(
     request: HttpRequest,
     queue: QuerySet[Application],
@@ -132,7 +125,7 @@ def _queue_page(
     queue_filter = filter_class(
         request.GET or None, queryset=sorted_by(queue, default_sort), request=request
     )
-    page = Paginator(queue_filter.qs, _page_size(request)).get_page(request.GET.get("page"))
+    page = Paginator(queue_filter.qs, page_size(request)).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [
         QueueRow(
@@ -354,6 +347,8 @@ def _case_context(
         "licence": _one(application, "licence"),
         "tier_rule": TIER_RULES.get(application.tier, ""),
         "screening": screening_section(user, application, bound.flags),
+        "case_appeals": appeals_for_application(application=application),
+        "appeal_link": "review" if user.has_perm("appeals.view_appeal") else "",
         "can": can,
         "forms": forms,
         "error": error,

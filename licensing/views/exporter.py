@@ -17,9 +17,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from appeals.selectors import appealable_items_for_application, appeals_for_application
 from exportgov.accounts.models import User
 from exportgov.accounts.selectors import organisation_list_for_user, organisation_member_list
 from exportgov.core.exceptions import ApplicationError
+from exportgov.core.paging import PAGE_SIZE
 from screening.selectors_flags import flag_public_list_for_exporter
 
 from .. import selectors
@@ -41,7 +43,6 @@ from ..steps import DUE_DILIGENCE_ANSWERS, DUE_DILIGENCE_QUESTIONS, STEP_SLUGS, 
 from ..uploads import max_upload_bytes
 
 Status = Application.Status
-PAGE_SIZE = 25
 # Keys of a form's POST that are not answers: the CSRF token and which button was pressed.
 NOT_INPUT = {"csrfmiddlewaretoken", "action"}
 
@@ -561,11 +562,22 @@ def _status_page(request, application, answer_forms=None, status=200) -> HttpRes
         "documents": application.documents.select_related("uploaded_by"),
         "checks": flag_public_list_for_exporter(user=request.user, application=application),
         "screening_in_progress": application.status in (Status.SUBMITTED, Status.SCREENING),
+        **_appeals_context(request.user, application),
     }
     template = "licensing/exporter/application_status.html"
     if request.htmx and request.headers.get("HX-Target") == "status-panel":
         template += "#status-panel"  # the panel polls itself while screening runs
     return render(request, template, context, status=status)
+
+
+def _appeals_context(user: User, application: Application) -> dict:
+    """What the organisation may appeal on the case (with deadlines), and its appeals."""
+    return {
+        "appealable": appealable_items_for_application(user=user, application=application),
+        "item_application": application,
+        "case_appeals": appeals_for_application(application=application, include_drafts=True),
+        "appeal_link": "appellant",
+    }
 
 
 @login_required

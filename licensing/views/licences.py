@@ -11,7 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from appeals.selectors import appealable_items_for_application
 from exportgov.core.exceptions import ApplicationError
+from exportgov.core.paging import PAGE_SIZE
 
 from ..forms_licences import GroundsForm, LicenceFilter, ShipmentForm
 from ..models import Licence
@@ -19,8 +21,6 @@ from ..pdf import licence_pdf_render
 from ..permissions import is_member
 from ..selectors import licence_get_for_user, licence_list_for_user
 from ..services import licences as services
-
-PAGE_SIZE = 25
 
 
 @login_required
@@ -72,6 +72,17 @@ def _detail_page(
         "grounds_forms": _grounds_forms(licence, grounds_form, grounds_action)
         if can_manage
         else [],
+        # What the holder may appeal: a suspension or revocation, or each condition.
+        "appealable": [
+            item
+            for item in appealable_items_for_application(
+                user=request.user, application=licence.application
+            )
+            if item.licence is not None and item.licence.pk == licence.pk
+        ]
+        if member
+        else [],
+        "item_application": licence.application,
     }
     return render(request, "licensing/licences/licence_detail.html", context, status=status)
 
