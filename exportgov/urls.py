@@ -12,6 +12,7 @@ urlpatterns = [
     path("screening/", include("screening.urls")),
     path("appeals/", include("appeals.urls")),
     path("", include("screening.urls_public")),
+    path("transparency/", include("exportgov.transparency.urls")),
     path("api/v1/", include("exportgov.api_urls")),
     path("api/", include((docs_urlpatterns, "api_docs"))),
     path("admin/", admin.site.urls),

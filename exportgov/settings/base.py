@@ -69,6 +69,7 @@ LOCAL_APPS = [
     "exportgov.accounts",
     "exportgov.audit",
     "exportgov.notifications",
+    "exportgov.transparency",
     "licensing",
     "screening",
     "appeals",
