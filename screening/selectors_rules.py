@@ -8,6 +8,9 @@ judge a pilot before it goes live.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -139,3 +142,110 @@ def rule_owner_choices() -> QuerySet[User]:
     from exportgov.accounts.roles import Role
 
     return User.objects.filter(is_active=True, groups__name=Role.POLICY_ADMIN).order_by("username")
+
+
+# The public rule book --------------------------------------------------------------------
+# Anyone may read it, so it returns plain records holding only what is published: never a
+# rule's weight, parameters or owner.
+
+PUBLIC_RULE_FIELDS = (
+    "code",
+    "version",
+    "title",
+    "kind",
+    "public_justification",
+    "mode",
+    "status",
+    "effective_from",
+    "sunset_on",
+    "change_reason",
+)
+ENDED = (Rule.Status.RETIRED, Rule.Status.LAPSED)
+
+
+@dataclass(frozen=True)
+class PublicRuleVersion:
+    """One version of a rule as the public may read it."""
+
+    code: str
+    version: int
+    title: str
+    kind: str
+    kind_label: str
+    public_justification: str
+    mode: str
+    status: str
+    status_label: str
+    effective_from: date
+    sunset_on: date
+    change_reason: str
+
+    @property
+    def is_pilot(self) -> bool:
+        return self.mode == Rule.Mode.PILOT
+
+
+@dataclass(frozen=True)
+class RuleBookEntry:
+    """A rule code in force: its live version and a pilot running beside it (either may be
+    missing: a new rule can be piloted before it has a live version)."""
+
+    code: str
+    live: PublicRuleVersion | None
+    pilot: PublicRuleVersion | None
+
+    @property
+    def shown(self) -> PublicRuleVersion:
+        return self.live or self.pilot  # type: ignore[return-value]
+
+
+def _public(rule: Rule) -> PublicRuleVersion:
+    return PublicRuleVersion(
+        code=rule.code,
+        version=rule.version,
+        title=rule.title,
+        kind=rule.kind,
+        kind_label=Rule.Kind(rule.kind).label,
+        public_justification=rule.public_justification,
+        mode=rule.mode,
+        status=rule.status,
+        status_label=Rule.Status(rule.status).label,
+        effective_from=rule.effective_from,
+        sunset_on=rule.sunset_on,
+        change_reason=rule.change_reason,
+    )
+
+
+def rule_book_list() -> dict[str, list]:
+    """The public rule book in two queries: `in_force`, one entry per rule code with a version
+    in force, and `ended`, the latest version of each code that was retired or has lapsed and
+    has nothing in force any more (its history stays readable)."""
+    entries: dict[str, dict[str, PublicRuleVersion]] = {}
+    for rule in Rule.objects.filter(status=Rule.Status.CURRENT).only(*PUBLIC_RULE_FIELDS):
+        entries.setdefault(rule.code, {})[rule.mode] = _public(rule)
+    latest = (
+        Rule.objects.exclude(code__in=list(entries))
+        .order_by("code", "-version")
+        .distinct("code")
+        .only(*PUBLIC_RULE_FIELDS)
+    )
+    in_force = [
+        RuleBookEntry(code=code, live=modes.get(Rule.Mode.ACTIVE), pilot=modes.get(Rule.Mode.PILOT))
+        for code, modes in entries.items()
+    ]
+    ended = [_public(rule) for rule in latest if rule.status in ENDED]
+    return {
+        "in_force": sorted(in_force, key=lambda entry: (entry.shown.title.lower(), entry.code)),
+        "ended": sorted(ended, key=lambda version: (version.title.lower(), version.code)),
+    }
+
+
+def rule_book_versions_get(*, code: str) -> list[PublicRuleVersion]:
+    """Every version of one rule, newest first, as published (404 for an unknown code)."""
+    versions = [
+        _public(rule)
+        for rule in Rule.objects.filter(code=code).order_by("-version").only(*PUBLIC_RULE_FIELDS)
+    ]
+    if not versions:
+        raise Http404("No such rule.")
+    return versions

@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from .views import controls
+from .views import controls, rulebook
 
 app_name = "controls"
 urlpatterns = [
     path("licence-check/", controls.licence_check, name="licence_check"),
     path("licence-check/codes/", controls.code_search, name="code_search"),
+    path("rules/", rulebook.rule_book, name="rule_book"),
+    path("rules/<slug:code>/", rulebook.rule_book_detail, name="rule_book_detail"),
 ]

@@ -22,8 +22,10 @@ from tests.access import (
 )
 from tests.appeals import access_api as access_appeals_api
 from tests.appeals import access_appeals
+from tests.core import access_operations
 from tests.licensing import access_cases, access_exporter, access_licences
 from tests.screening import access_controls, access_flags, access_lists, access_rules
+from tests.transparency import access_transparency
 
 
 def _organisation(world: World) -> dict:
@@ -141,6 +143,8 @@ MATRIX += (
     + access_flags.ROUTES
     + access_appeals_api.ROUTES
     + access_appeals.ROUTES
+    + access_operations.ROUTES
+    + access_transparency.ROUTES
 )
 
 # The admin's own model pages are many; they are all behind the same staff check as admin:index.

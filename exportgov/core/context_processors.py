@@ -49,6 +49,8 @@ def _nav_items(user) -> list[NavItem]:
         items.append(NavItem("Lists", reverse("screening:source_list")))
     if user.has_perm("screening.view_controldataset"):
         items.append(NavItem("Control data", reverse("screening:control_dataset_list")))
+    if user.has_perm("licensing.view_application"):
+        items.append(NavItem("Operations", reverse("core:operations")))
     if user.has_perm("audit.view_auditevent"):
         items.append(NavItem("Audit log", reverse("audit:event_list")))
     items.append(NavItem("Notifications", reverse("notifications:list")))

@@ -6,5 +6,6 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("operations/", views.operations, name="operations"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from .dashboard import dashboard_panels_for
 from .health import health_check
+from .operations import operations_report_for_user
 
 
 @require_GET
@@ -27,3 +28,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     report = health_check()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+@login_required
+@never_cache
+@require_GET
+def operations(request: HttpRequest) -> HttpResponse:
+    """The officials' operations dashboard: queues, deadlines, screening and workers."""
+    report = operations_report_for_user(user=request.user)
+    return render(request, "core/operations.html", {"report": report})

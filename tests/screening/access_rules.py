@@ -6,7 +6,7 @@ signed-in role gets 403; anonymous visitors are sent to sign in.
 """
 
 from conftest import World
-from tests.access import Route, only
+from tests.access import Route, everyone, only
 
 from .factories import RuleFactory
 
@@ -23,4 +23,10 @@ ROUTES: list[Route] = [
     Route("screening:rule_create", only(RULE_MANAGERS, 200, 403)),
     Route("screening:rule_detail", only(RULE_VIEWERS, 200, 403), _rule),
     Route("screening:rule_edit", only(RULE_MANAGERS, 200, 403), _rule),
+]
+
+# The public rule book: anyone, signed in or not, may read it.
+ROUTES += [
+    Route("controls:rule_book", everyone(200)),
+    Route("controls:rule_book_detail", everyone(200), _rule),
 ]
