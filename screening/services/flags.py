@@ -201,7 +201,7 @@ def flag_overturn_on_appeal(*, actor: User, flag: Flag, reason: str, appeal_refe
     flag.save(update_fields=["disposition", "disposition_reason", "disposed_by", "disposed_at"])
     audit_record(
         actor=actor,
-        verb=Verb.FLAG_REOPENED,
+        verb=Verb.FLAG_OVERTURNED,
         target=flag,
         from_status=earlier,
         to_status=flag.disposition,
@@ -242,7 +242,7 @@ def flag_reopen_on_appeal(*, actor: User, flag: Flag, reason: str, appeal_refere
         payload["false_matches_withdrawn"] = withdrawn
     audit_record(
         actor=actor,
-        verb=Verb.FLAG_OVERTURNED,
+        verb=Verb.FLAG_REOPENED,
         target=flag,
         from_status=earlier,
         to_status=flag.disposition,
