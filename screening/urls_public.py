@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import controls, rulebook
+from .views import controls, notices, rulebook
 
 app_name = "controls"
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("licence-check/codes/", controls.code_search, name="code_search"),
     path("rules/", rulebook.rule_book, name="rule_book"),
     path("rules/<slug:code>/", rulebook.rule_book_detail, name="rule_book_detail"),
+    path("notices/", notices.notice_list_page, name="notice_list"),
+    path("notices/feed.atom", notices.notice_feed, name="notice_feed"),
+    path("notices/subscribe/", notices.notice_subscribe, name="notice_subscribe"),
 ]

@@ -94,6 +94,8 @@ class AuditEvent(models.Model):
         SHIPMENT_RECORDED = "licence.shipment_recorded", "Shipment recorded"
         LIST_VERSION_IMPORTED = "list_version.imported", "List version imported"
         LIST_IMPORT_REJECTED = "list_version.import_rejected", "List import rejected"
+        NOTICE_PUBLISHED = "notice.published", "Public notice published"
+        NOTICE_SUBSCRIPTION_CHANGED = "notice.subscription_changed", "Notice email opt-in changed"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

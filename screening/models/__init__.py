@@ -4,6 +4,7 @@
 - controls: control data and country rules (ControlDataset and its rows)
 - rules: the rule catalogue, partner denial notices and known false matches
 - runs: screening runs, flags and re-screening batches
+- notices: public notices of changes and the opt-in to have them emailed
 """
 
 from .controls import (
@@ -15,6 +16,7 @@ from .controls import (
     LicenceRequirement,
 )
 from .lists import EntryName, ListEntry, ListSource, ListVersion, Schema
+from .notices import NoticeSubscription, PublicNotice
 from .rules import KnownFalseMatch, PartnerDenial, Rule
 from .runs import Flag, RescreenBatch, ScreeningRun
 
@@ -31,7 +33,9 @@ __all__ = [
     "ListEntry",
     "ListSource",
     "ListVersion",
+    "NoticeSubscription",
     "PartnerDenial",
+    "PublicNotice",
     "RescreenBatch",
     "Rule",
     "Schema",

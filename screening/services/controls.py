@@ -29,6 +29,7 @@ from ..models import (
     LicenceException,
     LicenceRequirement,
 )
+from .notices import control_dataset_notice_publish
 
 IMPORT_PERMISSION = "screening.import_controldataset"
 BATCH_SIZE = 2000
@@ -121,6 +122,7 @@ def _control_dataset_store(
             "superseded": previous.pk if previous is not None else None,
         },
     )
+    control_dataset_notice_publish(dataset=dataset, actor=actor)
     return dataset
 
 

@@ -24,6 +24,7 @@ from exportgov.core.exceptions import ApplicationError
 
 from ..importers import EntryRecord, Importer, ImportFormatError, detect
 from ..models import EntryName, ListEntry, ListSource, ListVersion
+from .notices import list_version_notice_publish
 
 logger = logging.getLogger(__name__)
 Verb = AuditEvent.Verb
@@ -162,6 +163,7 @@ def _list_version_store(
             "changed": version.changed_count,
         },
     )
+    list_version_notice_publish(version=version, actor=actor)
     return version
 
 

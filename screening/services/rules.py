@@ -36,6 +36,7 @@ from exportgov.core.exceptions import ApplicationError
 
 from ..checks import parameters_validate
 from ..models import PartnerDenial, RescreenBatch, Rule
+from .notices import rule_notice_publish
 
 Verb = AuditEvent.Verb
 MANAGE_PERMISSION = "screening.manage_rules"
@@ -186,6 +187,7 @@ def rule_create(
             "owner": rule.owner.username,
         },
     )
+    rule_notice_publish(rule=rule, actor=actor)
     if rescreen:
         _rescreen_on_commit(rule=rule, actor=actor)
     return rule
@@ -261,6 +263,7 @@ def rule_edit(*, actor: User, rule: Rule, change_reason: str, **changes: Any) ->
             "change_reason": new_rule.change_reason,
         },
     )
+    rule_notice_publish(rule=new_rule, actor=actor)
     _rescreen_on_commit(rule=new_rule, actor=actor)
     return new_rule
 

@@ -6,7 +6,7 @@ signed-in role gets 403; anonymous visitors are sent to sign in.
 """
 
 from conftest import World
-from tests.access import Route, everyone, only
+from tests.access import Route, everyone, only, signed_in
 
 from .factories import RuleFactory
 
@@ -29,4 +29,11 @@ ROUTES: list[Route] = [
 ROUTES += [
     Route("controls:rule_book", everyone(200)),
     Route("controls:rule_book_detail", everyone(200), _rule),
+]
+
+# Public notices: the page and the feed for anyone; the email opt-in for signed-in users.
+ROUTES += [
+    Route("controls:notice_list", everyone(200)),
+    Route("controls:notice_feed", everyone(200)),
+    Route("controls:notice_subscribe", signed_in(302), method="post", data={"active": "1"}),
 ]
