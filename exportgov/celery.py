@@ -27,4 +27,14 @@ app.conf.beat_schedule = {
         "task": "screening.tasks.list_fetch_all",
         "schedule": crontab(hour=5, minute=0),
     },
+    "rules-lapse-due": {
+        # Just after midnight: rule versions whose sunset passed with no decision lapse.
+        "task": "screening.tasks.rules_lapse_due",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "sunset-reviews-open-due": {
+        # Early morning: open sunset reviews of rules nearing their sunset; owners notified.
+        "task": "screening.tasks.sunset_reviews_open_due",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }

@@ -77,3 +77,22 @@ def screening_sweep_stuck() -> int:
 def rescreen_dispatch(batch_id: int) -> int:
     """Create a re-screening batch's runs and queue them; returns how many were created."""
     return runs.rescreen_dispatch(batch_id=batch_id)
+
+
+# --- Sunset reviews of rules (screening.services.reviews) ------------------------------------
+
+
+@shared_task
+def sunset_reviews_open_due() -> int:
+    """Open the sunset reviews now due (beat: daily); returns how many were opened."""
+    from .services import reviews
+
+    return reviews.sunset_reviews_open_due()
+
+
+@shared_task
+def rules_lapse_due() -> int:
+    """Lapse the rule versions whose sunset passed with no decision (beat: daily)."""
+    from .services import reviews
+
+    return reviews.rules_lapse_due()

@@ -96,6 +96,9 @@ class AuditEvent(models.Model):
         LIST_IMPORT_REJECTED = "list_version.import_rejected", "List import rejected"
         NOTICE_PUBLISHED = "notice.published", "Public notice published"
         NOTICE_SUBSCRIPTION_CHANGED = "notice.subscription_changed", "Notice email opt-in changed"
+        SUNSET_REVIEW_OPENED = "sunset_review.opened", "Sunset review opened"
+        SUNSET_REVIEW_DECIDED = "sunset_review.decided", "Sunset review decided"
+        RULE_LAPSED = "rule.lapsed", "Rule lapsed at its sunset"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

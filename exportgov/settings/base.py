@@ -268,6 +268,11 @@ SCREENING_TIER_THRESHOLDS = {"medium": 25, "high": 60}
 SCREENING_STUCK_AFTER_SECONDS = env.int("EXPORTGOV_SCREENING_STUCK_AFTER_SECONDS", default=600)
 SCREENING_MAX_ATTEMPTS = env.int("EXPORTGOV_SCREENING_MAX_ATTEMPTS", default=3)
 
+# Sunset reviews: a review of a rule version opens this many days before its sunset date;
+# a renewal may set the new sunset at most this many days ahead.
+SUNSET_REVIEW_LEAD_DAYS = 60
+SUNSET_RENEWAL_MAX_DAYS = 730
+
 # Screening: the score at or above which a name counts as a match, per list. Calibrated on
 # data/screening_eval with benchmarks/screening_eval.py (its threshold sweep).
 SCREENING_THRESHOLDS = {

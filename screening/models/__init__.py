@@ -5,6 +5,7 @@
 - rules: the rule catalogue, partner denial notices and known false matches
 - runs: screening runs, flags and re-screening batches
 - notices: public notices of changes and the opt-in to have them emailed
+- reviews: sunset reviews of rule versions
 """
 
 from .controls import (
@@ -17,6 +18,7 @@ from .controls import (
 )
 from .lists import EntryName, ListEntry, ListSource, ListVersion, Schema
 from .notices import NoticeSubscription, PublicNotice
+from .reviews import SunsetReview
 from .rules import KnownFalseMatch, PartnerDenial, Rule
 from .runs import Flag, RescreenBatch, ScreeningRun
 
@@ -40,4 +42,5 @@ __all__ = [
     "Rule",
     "Schema",
     "ScreeningRun",
+    "SunsetReview",
 ]

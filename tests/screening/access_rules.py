@@ -37,3 +37,18 @@ ROUTES += [
     Route("controls:notice_feed", everyone(200)),
     Route("controls:notice_subscribe", signed_in(302), method="post", data={"active": "1"}),
 ]
+
+
+# Sunset reviews: policy admins and auditors read them (only policy admins decide).
+def _sunset_review(world: World) -> dict:
+    from screening.models import SunsetReview
+
+    rule = RuleFactory(owner=world.policy_admin)
+    review = SunsetReview.objects.create(rule=rule, opened_on=rule.sunset_on, due_on=rule.sunset_on)
+    return {"pk": review.pk}
+
+
+ROUTES += [
+    Route("screening:sunset_review_queue", only(RULE_VIEWERS, 200, 403)),
+    Route("screening:sunset_review_detail", only(RULE_VIEWERS, 200, 403), _sunset_review),
+]
