@@ -28,25 +28,13 @@ from exportgov.accounts.models import User
 from exportgov.core.api import ErrorSerializer, Pagination
 from licensing import deadlines
 from licensing import selectors as licensing_selectors
+from licensing.api import ERRORS, paginated, validated
 from licensing.uploads import validate_document
 
 from . import selectors, services
 from .models import Appeal, AppealInformationRequest
 
-ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 VIEW_PERMISSION = "appeals.view_appeal"
-
-
-def _paginated(view: APIView, request, queryset, serializer_class) -> Response:
-    paginator = view.pagination_class()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
-
-
-def _validated(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _is_reviewer_view(user) -> bool:
@@ -332,7 +320,7 @@ class AppealListApi(APIView):
             if not application.isdigit():
                 raise exceptions.ValidationError({"application": ["Give the id of a case."]})
             appeals = appeals.filter(application_id=int(application))
-        return _paginated(self, request, appeals, AppealListOutputSerializer)
+        return paginated(self, request, appeals, AppealListOutputSerializer)
 
     @extend_schema(
         request=InputSerializer,
@@ -346,7 +334,7 @@ class AppealListApi(APIView):
             raise exceptions.PermissionDenied(
                 "Only members of the organisation that applied can appeal."
             )
-        data = _validated(self.InputSerializer, request.data)
+        data = validated(self.InputSerializer, request.data)
         application = (
             licensing_selectors.application_list_for_user(user=request.user)
             .filter(pk=data["application"], organisation__memberships__user=request.user)
@@ -410,7 +398,7 @@ class AppealDetailApi(APIView):
     )
     def patch(self, request, pk: int):
         appeal = selectors.appeal_get_for_user(user=request.user, pk=pk)
-        data = _validated(self.InputSerializer, request.data)
+        data = validated(self.InputSerializer, request.data)
         services.appeal_save(actor=request.user, appeal=appeal, data=dict(data))
         return _appeal_response(request, pk)
 
@@ -433,7 +421,7 @@ class AppealDocumentListApi(APIView):
     )
     def post(self, request, pk: int):
         appeal = selectors.appeal_get_for_user(user=request.user, pk=pk)
-        data = _validated(self.InputSerializer, request.data)
+        data = validated(self.InputSerializer, request.data)
         information_request = None
         if data.get("information_request") is not None:
             information_request = _information_request_of(appeal, data["information_request"])
@@ -503,7 +491,7 @@ class AppealInformationAnswerApi(APIView):
         information_request = _information_request_of(appeal, request_pk)
         if information_request is None:
             raise exceptions.NotFound()
-        data = _validated(self.InputSerializer, request.data)
+        data = validated(self.InputSerializer, request.data)
         information_request = services.appeal_information_answer(
             actor=request.user,
             request=information_request,
@@ -607,14 +595,14 @@ class AppealQueueApi(APIView):
         parameters=[FilterSerializer],
     )
     def get(self, request):
-        data = _validated(self.FilterSerializer, request.query_params)
+        data = validated(self.FilterSerializer, request.query_params)
         filters = {key: data[key] for key in ("status", "subject", "q") if data.get(key)}
         if data["mine"]:
             filters["reviewer"] = "me"
         if data["overdue"]:
             filters["deadline"] = deadlines.DeadlineState.OVERDUE
         appeals = selectors.appeal_queue(user=request.user, filters=filters)
-        return _paginated(self, request, appeals, AppealQueueOutputSerializer)
+        return paginated(self, request, appeals, AppealQueueOutputSerializer)
 
 
 def _user_field(data: dict, name: str) -> User | None:
@@ -650,7 +638,7 @@ class AppealAssignApi(ReviewerActionApi):
     )
     def post(self, request, pk: int):
         appeal = selectors.appeal_get_for_user(user=request.user, pk=pk)
-        data = _validated(self.InputSerializer, request.data)
+        data = validated(self.InputSerializer, request.data)
         reviewer = _user_field(data, "reviewer") or request.user
         services.appeal_assign(actor=request.user, appeal=appeal, reviewer=reviewer)
         return _appeal_response(request, pk)
@@ -671,7 +659,7 @@ class AppealLatenessApi(ReviewerActionApi):
     )
     def post(self, request, pk: int):
         appeal = selectors.appeal_get_for_user(user=request.user, pk=pk)
-        data = _validated(self.InputSerializer, request.data)
+        data = validated(self.InputSerializer, request.data)
         services.appeal_lateness_decide(
             actor=request.user, appeal=appeal, accept=data["accept"], reason=data["reason"]
         )
@@ -692,7 +680,7 @@ class AppealInformationRequestApi(ReviewerActionApi):
     )
     def post(self, request, pk: int):
         appeal = selectors.appeal_get_for_user(user=request.user, pk=pk)
-        data = _validated(self.InputSerializer, request.data)
+        data = validated(self.InputSerializer, request.data)
         information_request = services.appeal_information_request(
             actor=request.user, appeal=appeal, question=data["question"]
         )
@@ -727,7 +715,7 @@ class AppealDecideApi(ReviewerActionApi):
     )
     def post(self, request, pk: int):
         appeal = selectors.appeal_get_for_user(user=request.user, pk=pk)
-        data = _validated(self.InputSerializer, request.data)
+        data = validated(self.InputSerializer, request.data)
         services.appeal_decide(
             actor=request.user,
             appeal=appeal,

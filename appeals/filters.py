@@ -2,16 +2,16 @@
 
 import django_filters
 from django.db.models import F, QuerySet
-from django.utils import timezone
 
 from licensing import deadlines
-from licensing.filters import FilterForm
+from licensing.filters import FilterForm, TriageQueueFilter
 
 from .models import Appeal
 
 Status = Appeal.Status
 
-# Appeals the reviewers are working on: lodged and not yet decided or withdrawn.
+# Appeals the reviewers are working on (lodged, not yet decided or withdrawn): the queue's
+# default, and counted when choosing the least loaded reviewer.
 OPEN_STATUSES = [
     Status.LATE_REVIEW,
     Status.LODGED,
@@ -73,12 +73,4 @@ class AppealQueueFilter(django_filters.FilterSet):
             return queryset.filter(reviewer=self.request.user)
         return queryset.filter(reviewer__isnull=True)
 
-    def filter_deadline(self, queryset, name, value):
-        """Appeals whose clock runs and whose deadline has passed, or is within
-        `DUE_SOON_WORKING_DAYS` working days; an appeal with its clock paused is neither."""
-        today = timezone.localdate()
-        running = queryset.filter(clock_paused_since__isnull=True, deadline_on__isnull=False)
-        if value == deadlines.DeadlineState.OVERDUE:
-            return running.filter(deadline_on__lt=today)
-        too_far = deadlines.add_working_days(today, deadlines.DUE_SOON_WORKING_DAYS + 1)
-        return running.filter(deadline_on__gte=today, deadline_on__lt=too_far)
+    filter_deadline = TriageQueueFilter.filter_deadline

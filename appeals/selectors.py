@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -18,10 +18,12 @@ from exportgov.accounts.models import Membership, User
 from exportgov.audit.models import AuditEvent
 from exportgov.core.exceptions import ApplicationError
 from licensing import deadlines
+from licensing.forms_cases import reviewers
 from licensing.models import Advice, Application, Decision, Licence, Recommendation
 from licensing.permissions import is_member
 from screening.models import Flag, Rule
 
+from .filters import OPEN_STATUSES, sorted_by_deadline
 from .models import Appeal
 
 Status = Appeal.Status
@@ -31,8 +33,6 @@ Verb = AuditEvent.Verb
 VIEW_APPEAL = "appeals.view_appeal"
 REVIEW_APPEAL = "appeals.review_appeal"
 
-# Appeals a reviewer is working on: counted when choosing the least loaded reviewer.
-OPEN_STATUSES = [Status.LATE_REVIEW, Status.LODGED, Status.UNDER_REVIEW, Status.INFO_REQUESTED]
 # An appeal in one of these blocks another appeal of the same decision (a withdrawn one does not).
 BLOCKING_STATUSES = [s for s in Status.values if s != Status.WITHDRAWN]
 
@@ -92,7 +92,7 @@ def appeal_queue(*, user: User, filters: dict | None = None) -> QuerySet[Appeal]
             | Q(application__reference__icontains=query)
             | Q(organisation__name__icontains=query)
         )
-    return appeals.order_by(F("deadline_on").asc(nulls_last=True), "lodged_at", "pk")
+    return sorted_by_deadline(appeals)
 
 
 def _with_deadline(appeals: QuerySet[Appeal], state: str) -> QuerySet[Appeal]:
@@ -107,20 +107,6 @@ def _with_deadline(appeals: QuerySet[Appeal], state: str) -> QuerySet[Appeal]:
     if state == deadlines.DeadlineState.ON_TRACK:
         return running.filter(deadline_on__gt=soon)
     return appeals
-
-
-def appeal_deadline(*, appeal: Appeal, today: date | None = None) -> dict | None:
-    """The review deadline as a queue row shows it: date, working days left, state, paused."""
-    if appeal.deadline_on is None:
-        return None
-    today = today or timezone.localdate()
-    left = deadlines.working_days_left(deadline=appeal.deadline_on, today=today)
-    return {
-        "deadline_on": appeal.deadline_on,
-        "days_left": left,
-        "state": deadlines.deadline_status(days_left=left),
-        "paused": appeal.clock_paused,
-    }
 
 
 def appeal_timeline(*, appeal: Appeal, exporter_view: bool = False) -> list[AuditEvent]:
@@ -361,11 +347,10 @@ def reviewer_involvement(*, appeal: Appeal, user: User) -> list[str]:
     return kinds
 
 
-def eligible_reviewers(*, appeal: Appeal) -> QuerySet[User]:
-    """Active appeals reviewers independent of the case, the least loaded first (open appeals
-    they are reviewing), in one query."""
+def _involved(appeal: Appeal) -> Q:
+    """The users who took part in the case appealed (see `reviewer_involvement`), as a filter."""
     application_id = appeal.application_id
-    involved = (
+    return (
         Q(pk__in=Recommendation.objects.filter(application_id=application_id).values("officer"))
         | Q(pk__in=Decision.objects.filter(application_id=application_id).values("decided_by"))
         | Q(
@@ -386,6 +371,16 @@ def eligible_reviewers(*, appeal: Appeal) -> QuerySet[User]:
         | Q(pk=appeal.appellant_id)
         | Q(pk__in=Membership.objects.filter(organisation_id=appeal.organisation_id).values("user"))
     )
+
+
+def eligible_officers(*, appeal: Appeal) -> QuerySet[User]:
+    """Case officers independent of the case, who may review a remitted refusal afresh."""
+    return reviewers().exclude(_involved(appeal))
+
+
+def eligible_reviewers(*, appeal: Appeal) -> QuerySet[User]:
+    """Active appeals reviewers independent of the case, the least loaded first (open appeals
+    they are reviewing), in one query."""
     holders = User.objects.filter(
         Q(
             groups__permissions__codename="review_appeal",
@@ -398,7 +393,7 @@ def eligible_reviewers(*, appeal: Appeal) -> QuerySet[User]:
     ).values("pk")
     return (
         User.objects.filter(is_active=True, pk__in=holders)
-        .exclude(involved)
+        .exclude(_involved(appeal))
         .annotate(
             open_appeals=Count(
                 "appeals_reviewed", filter=Q(appeals_reviewed__status__in=OPEN_STATUSES)
@@ -410,13 +405,13 @@ def eligible_reviewers(*, appeal: Appeal) -> QuerySet[User]:
 
 __all__ = [
     "AppealableItem",
-    "appeal_deadline",
     "appeal_get_for_user",
     "appeal_list_for_user",
     "appeal_queue",
     "appeal_timeline",
     "appealable_items_for_application",
     "appeals_for_application",
+    "eligible_officers",
     "eligible_reviewers",
     "filing_deadline_for",
     "reviewer_involvement",

@@ -40,13 +40,13 @@ from .steps import DUE_DILIGENCE_ANSWERS, DUE_DILIGENCE_QUESTIONS
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
-def _paginated(view: APIView, request, queryset, serializer_class) -> Response:
+def paginated(view: APIView, request, queryset, serializer_class) -> Response:
     paginator = view.pagination_class()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
-def _validated(serializer_class, data, **kwargs) -> dict:
+def validated(serializer_class, data, **kwargs) -> dict:
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -312,11 +312,11 @@ class ApplicationListApi(APIView):
             if wanted not in Application.Status.values:
                 raise exceptions.ValidationError({"status": ["Not a status of an application."]})
             applications = applications.filter(status=wanted)
-        return _paginated(self, request, applications, ApplicationListOutputSerializer)
+        return paginated(self, request, applications, ApplicationListOutputSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: ApplicationOutputSerializer, **ERRORS})
     def post(self, request):
-        data = _validated(self.InputSerializer, request.data)
+        data = validated(self.InputSerializer, request.data)
         organisation = _applying_organisation(request.user, data.get("organisation"))
         with transaction.atomic():
             application = application_services.application_create(
@@ -369,7 +369,7 @@ class ApplicationDetailApi(APIView):
     )
     def patch(self, request, pk: int):
         application = selectors.application_get_for_user(user=request.user, pk=pk)
-        data = _validated(StepFieldsInputSerializer, request.data)
+        data = validated(StepFieldsInputSerializer, request.data)
         with transaction.atomic():
             _save_steps(actor=request.user, application=application, data=data)
         application = _application_for_output(user=request.user, pk=pk)
@@ -440,12 +440,12 @@ class ApplicationDocumentListApi(APIView):
     def get(self, request, pk: int):
         application = selectors.application_get_for_user(user=request.user, pk=pk)
         documents = application.documents.select_related("uploaded_by")
-        return _paginated(self, request, documents, DocumentOutputSerializer)
+        return paginated(self, request, documents, DocumentOutputSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: DocumentOutputSerializer, **ERRORS})
     def post(self, request, pk: int):
         application = selectors.application_get_for_user(user=request.user, pk=pk)
-        data = _validated(self.InputSerializer, request.data)
+        data = validated(self.InputSerializer, request.data)
         party = None
         if "party" in data:
             party = next((p for p in application.parties.all() if p.pk == data["party"]), None)
@@ -531,7 +531,7 @@ class LicenceListApi(APIView):
         )
         if not licence_filter.is_valid():
             raise exceptions.ValidationError(licence_filter.errors)
-        return _paginated(self, request, licence_filter.qs, LicenceListOutputSerializer)
+        return paginated(self, request, licence_filter.qs, LicenceListOutputSerializer)
 
 
 class LicenceDetailApi(APIView):
@@ -589,7 +589,7 @@ class LicenceShipmentListApi(APIView):
         shipments = licence.shipments.select_related("recorded_by").prefetch_related(
             "lines__licence_item"
         )
-        return _paginated(self, request, shipments, ShipmentOutputSerializer)
+        return paginated(self, request, shipments, ShipmentOutputSerializer)
 
     @extend_schema(
         request=InputSerializer,
@@ -599,7 +599,7 @@ class LicenceShipmentListApi(APIView):
     )
     def post(self, request, pk: int):
         licence = selectors.licence_get_for_user(user=request.user, pk=pk)
-        data = _validated(self.InputSerializer, request.data)
+        data = validated(self.InputSerializer, request.data)
         items = {item.pk: item for item in licence.items.all()}
         lines = []
         for line in data["lines"]:
@@ -708,7 +708,7 @@ class CaseQueueListApi(APIView):
         cases = case_filter.qs
         if not request.query_params.get("sort"):
             cases = sorted_by(cases, "deadline")
-        return _paginated(self, request, cases, CaseQueueOutputSerializer)
+        return paginated(self, request, cases, CaseQueueOutputSerializer)
 
 
 class CaseOutputSerializer(CaseQueueOutputSerializer):

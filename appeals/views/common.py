@@ -5,8 +5,7 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 
-from licensing import deadlines
-from licensing.views.cases import Clock
+from licensing.views.cases import Clock, case_clock
 
 from .. import selectors
 from ..models import Appeal
@@ -16,25 +15,15 @@ REVIEW = "appeals.review_appeal"
 ASSIGN = "appeals.assign_appeal"
 
 
+CLOCK_STATUSES = (Appeal.Status.LODGED, Appeal.Status.UNDER_REVIEW, Appeal.Status.INFO_REQUESTED)
+
+
 def appeal_clock(appeal: Appeal, today: date) -> Clock:
-    """How the review stands against its deadline (working days), as queues and pages show it."""
-    if appeal.clock_paused:
-        return Clock("paused", "paused")
-    if appeal.deadline_on is None or appeal.status not in (
-        Appeal.Status.UNDER_REVIEW,
-        Appeal.Status.LODGED,
-        Appeal.Status.INFO_REQUESTED,
-    ):
+    """How the review stands against its deadline (working days), as queues and pages show it:
+    the case clock, for the statuses in which the review's clock runs (or is paused)."""
+    if not appeal.clock_paused and appeal.status not in CLOCK_STATUSES:
         return Clock("—")
-    left = deadlines.working_days_left(deadline=appeal.deadline_on, today=today)
-    state = deadlines.deadline_status(days_left=left)
-    if left < 0:
-        label = f"Overdue by {-left} working day{'s' if left != -1 else ''}"
-    elif left == 0:
-        label = "Due today"
-    else:
-        label = f"{left} working day{'s' if left != 1 else ''} left"
-    return Clock(label, state.value, left)
+    return case_clock(appeal, today)
 
 
 @login_required

@@ -23,10 +23,9 @@ from django.views.decorators.http import require_POST
 
 from exportgov.core.exceptions import ApplicationError
 from exportgov.core.paging import page_size
-from licensing.forms_cases import reviewers
 
 from .. import selectors, services
-from ..filters import AppealQueueFilter
+from ..filters import OPEN_STATUSES, AppealQueueFilter
 from ..forms import (
     AppealAssignForm,
     AppealDecisionForm,
@@ -37,7 +36,6 @@ from ..models import Appeal
 from .common import ASSIGN, REVIEW, VIEW, appeal_clock, ground_labels, subject_summary
 
 Status = Appeal.Status
-ASSIGNABLE = (Status.LATE_REVIEW, Status.LODGED, Status.UNDER_REVIEW, Status.INFO_REQUESTED)
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -102,20 +100,6 @@ def _appealed_decision(appeal: Appeal):
     return refusals[-1] if refusals else None
 
 
-def _officers(appeal: Appeal):
-    """Officers who may review a remitted refusal afresh (the service checks independence)."""
-    finder = getattr(selectors, "eligible_officers", None)
-    if finder is not None:
-        return finder(appeal=appeal)
-    officers = reviewers()
-    independent = [
-        officer.pk
-        for officer in officers
-        if not selectors.reviewer_involvement(appeal=appeal, user=officer)
-    ]
-    return officers.filter(pk__in=independent)
-
-
 def _review_context(
     request: HttpRequest, appeal: Appeal, bound: ReviewForms, error: str = ""
 ) -> dict:
@@ -135,7 +119,7 @@ def _review_context(
                 initial={"reviewer": appeal.reviewer_id},
             )
         )
-        if user.has_perm(ASSIGN) and appeal.status in ASSIGNABLE
+        if user.has_perm(ASSIGN) and appeal.status in OPEN_STATUSES
         else None,
         request_information=(bound.request_information or AppealInformationRequestForm())
         if review and mine and under_review
@@ -143,7 +127,8 @@ def _review_context(
         decide=(
             bound.decide
             or AppealDecisionForm(
-                officers=_officers(appeal) if remits_case else None, remits_case=remits_case
+                officers=selectors.eligible_officers(appeal=appeal) if remits_case else None,
+                remits_case=remits_case,
             )
         )
         if review and mine and under_review
@@ -305,7 +290,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     remits_case = appeal.subject == Appeal.Subject.REFUSAL
     form = AppealDecisionForm(
         request.POST,
-        officers=_officers(appeal) if remits_case else None,
+        officers=selectors.eligible_officers(appeal=appeal) if remits_case else None,
         remits_case=remits_case,
     )
 
