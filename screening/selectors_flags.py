@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from exportgov.accounts.models import User
 from licensing.models import Application
+from licensing.permissions import is_member
 
 from .models import Flag, KnownFalseMatch, ScreeningRun
 
@@ -21,7 +22,12 @@ SHADOW_PERMISSION = "screening.view_shadow_flags"
 
 def _flags() -> QuerySet[Flag]:
     return Flag.objects.select_related(
-        "rule", "party", "item", "list_version__source", "disposed_by", "application"
+        "rule",
+        "party",
+        "item",
+        "list_version__source",
+        "disposed_by",
+        "application__organisation",
     ).prefetch_related(
         Prefetch(
             "known_false_matches",
@@ -90,10 +96,7 @@ def flag_public_list(*, application: Application) -> list[PublicCheck]:
 
 def flag_public_list_for_exporter(*, user: User, application: Application) -> list[PublicCheck]:
     """The public reasons for an application of one of the user's organisations (else none)."""
-    if (
-        not user.is_authenticated
-        or not user.memberships.filter(organisation_id=application.organisation_id).exists()
-    ):
+    if not is_member(user, application):
         return []
     return flag_public_list(application=application)
 

@@ -62,16 +62,21 @@ def case_fail_screening(*, application: Application, error: str) -> Application:
         verb=Verb.SCREENING_FAILED,
         payload={"error": error},
     )
-    team = Team.objects.filter(kind=Team.Kind.LICENSING).order_by("id").first()
-    if team is not None:
-        officers = team.members.filter(groups__name=Role.CASE_OFFICER)
-        notify.notify_officials(
-            application=application,
-            people=officers,
-            template="screening_failed",
-            context={"error": error},
-        )
+    notify.notify_officials(
+        application=application,
+        people=licensing_officers(),
+        template="screening_failed",
+        context={"error": error},
+    )
     return application
+
+
+def licensing_officers():
+    """The case officers of the licensing team (none when there is no such team)."""
+    team = Team.objects.filter(kind=Team.Kind.LICENSING).order_by("id").first()
+    if team is None:
+        return User.objects.none()
+    return team.members.filter(groups__name=Role.CASE_OFFICER)
 
 
 @transaction.atomic

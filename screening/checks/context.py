@@ -41,6 +41,16 @@ def party_names(party: Party) -> list[tuple[str, str]]:
     return [(name, source) for name, source in names if name]
 
 
+def party_evidence(party: Party) -> dict:
+    """The party as a flag's evidence records it."""
+    return {
+        "id": party.pk,
+        "name": party.name,
+        "role": party.role,
+        "country": party.country.code or "",
+    }
+
+
 @dataclass
 class ScreeningContext:
     """One application as the checks see it, with lazily computed facts."""

@@ -17,7 +17,7 @@ from screening.matching import engine
 from screening.models import Rule
 
 from . import Hit
-from .context import ScreeningContext, partner_denials, party_names, party_schema
+from .context import ScreeningContext, partner_denials, party_evidence, party_names, party_schema
 
 NOT_LISTED = {"EAR99", "NLR"}
 _SPACES = re.compile(r"\s+")
@@ -35,19 +35,22 @@ def partner_denial_check(*, rule: Rule, context: ScreeningContext) -> list[Hit]:
     notices = context.fact("partner_denials", partner_denials.get)
     if not notices:
         return []
+    # Each party's country, schema and names, worked out once for every item and notice.
+    parties = [
+        (party, party.country.code or "", party_schema(party.kind), party_names(party))
+        for party in context.parties
+    ]
     hits: dict[str, Hit] = {}
     for item in context.items:
         entry = control_entry(item.control_code)
         for denial in notices.get(entry, ()) if entry else ():
             denied_country = denial.party_country.code or ""
-            for party in context.parties:
-                country = party.country.code or ""
+            for party, country, schema, names in parties:
                 if denied_country and country and denied_country != country:
                     continue
-                schema = party_schema(party.kind)
                 scored = [
                     (engine.compare(name, denial.party_name, schema), name)
-                    for name, _source in party_names(party)
+                    for name, _source in names
                 ]
                 score, name = max(scored)
                 if score < threshold:
@@ -70,12 +73,7 @@ def partner_denial_check(*, rule: Rule, context: ScreeningContext) -> list[Hit]:
                         "notified_on": denial.notified_on.isoformat(),
                         "denied_party_name": denial.party_name,
                         "denied_party_country": denied_country,
-                        "party": {
-                            "id": party.pk,
-                            "name": party.name,
-                            "role": party.role,
-                            "country": country,
-                        },
+                        "party": party_evidence(party),
                         "name": name,
                         "score": score,
                         "threshold": threshold,

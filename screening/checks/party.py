@@ -19,7 +19,7 @@ from __future__ import annotations
 from screening.models import EntryName, KnownFalseMatch, ListEntry, ListVersion, Rule
 
 from . import Hit, party_key
-from .context import ScreeningContext, party_names, party_schema
+from .context import ScreeningContext, party_evidence, party_names, party_schema
 
 
 def party_match_check(*, rule: Rule, context: ScreeningContext) -> list[Hit]:
@@ -94,12 +94,7 @@ def _hit(party, match, name, source, threshold, entry: ListEntry) -> Hit:
             f"{alias} on {code} (score {match.score:.2f}, threshold {threshold:.2f})."
         )[:500],
         evidence={
-            "party": {
-                "id": party.pk,
-                "name": party.name,
-                "role": party.role,
-                "country": party.country.code or "",
-            },
+            "party": party_evidence(party),
             "screened_name": name,
             "screened_name_source": source,
             "list": code,

@@ -22,7 +22,7 @@ from screening.matching import engine
 from screening.models import Rule
 
 from . import Hit
-from .context import ScreeningContext, party_names, party_schema, refused_parties
+from .context import ScreeningContext, party_evidence, party_names, party_schema, refused_parties
 
 
 def provenance_check(*, rule: Rule, context: ScreeningContext) -> list[Hit]:
@@ -137,12 +137,7 @@ def _party_in_refused_case(threshold: float, context: ScreeningContext) -> list[
                     "refused_party_role": refused.role,
                     "refused_party_country": refused.country,
                     "same_organisation": refused.organisation_id == context.organisation.pk,
-                    "party": {
-                        "id": party.pk,
-                        "name": party.name,
-                        "role": party.role,
-                        "country": party.country.code or "",
-                    },
+                    "party": party_evidence(party),
                     "name": name,
                     "score": score,
                     "threshold": threshold,

@@ -33,6 +33,33 @@ CLOSED_STATUSES = (Status.APPROVED, Status.REFUSED, Status.WITHDRAWN)
 VERB_OF = {Disposition.CONFIRMED: Verb.FLAG_CONFIRMED, Disposition.DISMISSED: Verb.FLAG_DISMISSED}
 
 
+def _locked(flag: Flag) -> tuple[Application, Flag]:
+    """The flag's case, then the flag, locked: the same order as the case services, so a
+    recommendation and a disposition of the same case run one after the other."""
+    application = Application.objects.select_for_update().get(pk=flag.application_id)
+    flag = (
+        Flag.objects.select_for_update(of=("self",))
+        .select_related("rule", "party", "list_version")
+        .get(pk=flag.pk)
+    )
+    return application, flag
+
+
+def _withdraw_false_matches(flag: Flag) -> list[int]:
+    """Delete the known false matches recorded on dismissing `flag`; return their ids."""
+    withdrawn = list(flag.known_false_matches.values_list("pk", flat=True))
+    KnownFalseMatch.objects.filter(pk__in=withdrawn).delete()
+    return withdrawn
+
+
+def _set_disposition(flag: Flag, disposition: str, reason: str, actor: User | None) -> None:
+    flag.disposition = disposition
+    flag.disposition_reason = reason
+    flag.disposed_by = actor
+    flag.disposed_at = timezone.now() if actor is not None else None
+    flag.save(update_fields=["disposition", "disposition_reason", "disposed_by", "disposed_at"])
+
+
 def _require_may_dispose(actor: User, flag: Flag) -> None:
     if flag.shadow:
         if not actor.has_perm(SHADOW_PERMISSION):
@@ -54,14 +81,7 @@ def flag_dispose(
     if disposition not in VERB_OF:
         raise ApplicationError("Choose whether to confirm or dismiss the flag.", code="invalid")
     reason = (reason or "").strip()
-    # The case first, then the flag: the same order as the case services, so a recommendation
-    # and a disposition of the same case run one after the other.
-    application = Application.objects.select_for_update().get(pk=flag.application_id)
-    flag = (
-        Flag.objects.select_for_update(of=("self",))
-        .select_related("rule", "party", "list_version")
-        .get(pk=flag.pk)
-    )
+    application, flag = _locked(flag)
     _require_may_dispose(actor, flag)
     if application.status in CLOSED_STATUSES and flag.licence_id is None:
         raise ApplicationError(
@@ -89,13 +109,8 @@ def flag_dispose(
     withdrawn = []
     if earlier == Disposition.DISMISSED:
         # The official no longer thinks the party is not the listed entry.
-        withdrawn = list(flag.known_false_matches.values_list("pk", flat=True))
-        KnownFalseMatch.objects.filter(pk__in=withdrawn).delete()
-    flag.disposition = disposition
-    flag.disposition_reason = reason
-    flag.disposed_by = actor
-    flag.disposed_at = timezone.now()
-    flag.save(update_fields=["disposition", "disposition_reason", "disposed_by", "disposed_at"])
+        withdrawn = _withdraw_false_matches(flag)
+    _set_disposition(flag, disposition, reason, actor)
     payload = {
         "application": application.pk,
         "reference": application.reference,
@@ -174,13 +189,7 @@ APPEAL_PERMISSION = "appeals.review_appeal"
 def _locked_for_appeal(actor: User, flag: Flag) -> tuple[Application, Flag]:
     if not actor.has_perm(APPEAL_PERMISSION):
         raise PermissionDenied("Only appeals reviewers can change a flag on appeal.")
-    application = Application.objects.select_for_update().get(pk=flag.application_id)
-    flag = (
-        Flag.objects.select_for_update(of=("self",))
-        .select_related("rule", "party", "list_version")
-        .get(pk=flag.pk)
-    )
-    return application, flag
+    return _locked(flag)
 
 
 @transaction.atomic
@@ -194,11 +203,7 @@ def flag_overturn_on_appeal(*, actor: User, flag: Flag, reason: str, appeal_refe
     if not reason:
         raise ApplicationError("Give the appeal's reasons.", code="reason_required")
     earlier = flag.disposition
-    flag.disposition = Disposition.DISMISSED
-    flag.disposition_reason = reason
-    flag.disposed_by = actor
-    flag.disposed_at = timezone.now()
-    flag.save(update_fields=["disposition", "disposition_reason", "disposed_by", "disposed_at"])
+    _set_disposition(flag, Disposition.DISMISSED, reason, actor)
     audit_record(
         actor=actor,
         verb=Verb.FLAG_OVERTURNED,
@@ -224,13 +229,8 @@ def flag_reopen_on_appeal(*, actor: User, flag: Flag, reason: str, appeal_refere
     if flag.disposition == Disposition.PENDING:
         return flag
     earlier = flag.disposition
-    withdrawn = list(flag.known_false_matches.values_list("pk", flat=True))
-    KnownFalseMatch.objects.filter(pk__in=withdrawn).delete()
-    flag.disposition = Disposition.PENDING
-    flag.disposition_reason = ""
-    flag.disposed_by = None
-    flag.disposed_at = None
-    flag.save(update_fields=["disposition", "disposition_reason", "disposed_by", "disposed_at"])
+    withdrawn = _withdraw_false_matches(flag)
+    _set_disposition(flag, Disposition.PENDING, "", None)
     payload = {
         "application": application.pk,
         "reference": application.reference,

@@ -32,15 +32,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from exportgov.accounts.models import Team, User
-from exportgov.accounts.roles import Role
+from exportgov.accounts.models import User
 from exportgov.audit.models import AuditEvent
 from exportgov.audit.services import audit_record
 from licensing.models import Application, Licence, Tier
 from licensing.permissions import require_reviewer
 from licensing.services import notify
 from licensing.services._transitions import locked, transition
-from licensing.services.cases import case_fail_screening, case_route_to_triage
+from licensing.services.cases import (
+    case_fail_screening,
+    case_route_to_triage,
+    licensing_officers,
+)
 
 from ..models import ControlDataset, Flag, ListVersion, RescreenBatch, Rule, ScreeningRun
 
@@ -302,20 +305,13 @@ def _new_flags_raise(run: ScreeningRun, flags: list[Flag]) -> None:
     if application.assigned_officer_id is not None:
         people = [application.assigned_officer]
     else:
-        people = _licensing_officers()
+        people = licensing_officers()
     notify.notify_officials(
         application=application,
         people=people,
         template="flags_raised",
         context={"licence": run.licence, "flag_count": len(flags), "run": run},
     )
-
-
-def _licensing_officers():
-    team = Team.objects.filter(kind=Team.Kind.LICENSING).order_by("id").first()
-    if team is None:
-        return User.objects.none()
-    return team.members.filter(groups__name=Role.CASE_OFFICER)
 
 
 # --- Failure, retry and the sweeper -----------------------------------------------------------

@@ -14,6 +14,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -32,6 +33,7 @@ from ..services.rules import rule_create as rule_create_service
 from ..services.rules import rule_edit as rule_edit_service
 
 STATUS_ALL = "all"
+RULES_PER_PAGE = 50
 
 
 @login_required
@@ -46,8 +48,10 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     rules = rule_list_for_user(
         user=request.user, kind=kind, mode=mode, status="" if status == STATUS_ALL else status
     )
+    page = Paginator(rules, RULES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "rules": rules,
+        "rules": page.object_list,
+        "page": page,
         "filters": {"kind": kind, "mode": mode, "status": status},
         "kinds": Rule.Kind.choices,
         "modes": Rule.Mode.choices,
