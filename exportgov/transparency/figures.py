@@ -117,6 +117,24 @@ def _cells(
     return [{name: group, **cell(by_group.get(group, []))} for group in groups]
 
 
+def _by_tier(cases: list[dict], cell: Callable[[list], dict]) -> list[dict]:
+    return _cells(
+        cases, key=lambda case: case["tier"], groups=list(Tier.values), cell=cell, name="tier"
+    )
+
+
+def _by_month(
+    cases: list[dict], start: date, end: date, cell: Callable[[list], dict]
+) -> list[dict]:
+    return _cells(
+        cases,
+        key=lambda case: case["month"],
+        groups=month_keys(start, end),
+        cell=cell,
+        name="month",
+    )
+
+
 def _decided_cases(start: date, end: date) -> list[dict]:
     after, before = _bounds(start, end)
     rows = Application.objects.filter(
@@ -162,20 +180,8 @@ def turnaround(start: date, end: date) -> dict:
     cases = _decided_cases(start, end)
     return {
         "overall": _turnaround_cell(cases),
-        "by_tier": _cells(
-            cases,
-            key=lambda case: case["tier"],
-            groups=list(Tier.values),
-            cell=_turnaround_cell,
-            name="tier",
-        ),
-        "by_month": _cells(
-            cases,
-            key=lambda case: case["month"],
-            groups=month_keys(start, end),
-            cell=_turnaround_cell,
-            name="month",
-        ),
+        "by_tier": _by_tier(cases, _turnaround_cell),
+        "by_month": _by_month(cases, start, end, _turnaround_cell),
     }
 
 
@@ -216,20 +222,8 @@ def deadline_share(start: date, end: date) -> dict:
     ]
     return {
         "overall": _deadline_cell(cases),
-        "by_tier": _cells(
-            cases,
-            key=lambda case: case["tier"],
-            groups=list(Tier.values),
-            cell=_deadline_cell,
-            name="tier",
-        ),
-        "by_month": _cells(
-            cases,
-            key=lambda case: case["month"],
-            groups=month_keys(start, end),
-            cell=_deadline_cell,
-            name="month",
-        ),
+        "by_tier": _by_tier(cases, _deadline_cell),
+        "by_month": _by_month(cases, start, end, _deadline_cell),
     }
 
 
@@ -290,13 +284,7 @@ def outcomes(start: date, end: date) -> dict:
     cases = _decided_cases(start, end) + _withdrawn_cases(start, end)
     return {
         "overall": _outcome_cell(cases),
-        "by_month": _cells(
-            cases,
-            key=lambda case: case["month"],
-            groups=month_keys(start, end),
-            cell=_outcome_cell,
-            name="month",
-        ),
+        "by_month": _by_month(cases, start, end, _outcome_cell),
     }
 
 
@@ -330,13 +318,7 @@ def appeals(start: date, end: date) -> dict:
     lodged = [{**row, "month": _month_of(row["lodged_at"])} for row in rows]
     return {
         "overall": _appeal_cell(lodged),
-        "by_month": _cells(
-            lodged,
-            key=lambda appeal: appeal["month"],
-            groups=month_keys(start, end),
-            cell=_appeal_cell,
-            name="month",
-        ),
+        "by_month": _by_month(lodged, start, end, _appeal_cell),
     }
 
 
@@ -399,13 +381,7 @@ def flags(start: date, end: date) -> dict:
     ]
     return {
         "overall": _flag_cell(cases),
-        "by_month": _cells(
-            cases,
-            key=lambda case: case["month"],
-            groups=month_keys(start, end),
-            cell=_flag_cell,
-            name="month",
-        ),
+        "by_month": _by_month(cases, start, end, _flag_cell),
     }
 
 
@@ -419,36 +395,28 @@ def rule_precision(start: date, end: date) -> list[dict]:
     officials disposed of, how many they confirmed, and precision = confirmed / disposed.
     Suppressed when the disposed flags come from fewer than the minimum number of cases."""
     after, before = _bounds(start, end)
-    disposed = (
+    is_disposed = ~Q(disposition=Disposition.PENDING)
+    raised = (
         Flag.objects.filter(
             shadow=False,
             rule__mode=Rule.Mode.ACTIVE,
             created_at__gte=after,
             created_at__lt=before,
         )
-        .exclude(disposition=Disposition.PENDING)
         .values("rule_id")
         .annotate(
-            cases=Count("application", distinct=True),
-            disposed=Count("pk"),
+            cases=Count("application", distinct=True, filter=is_disposed),
+            disposed=Count("pk", filter=is_disposed),
             confirmed=Count("pk", filter=Q(disposition=Disposition.CONFIRMED)),
         )
     )
-    figures = {row["rule_id"]: row for row in disposed}
-    raised = set(
-        Flag.objects.filter(
-            shadow=False,
-            rule__mode=Rule.Mode.ACTIVE,
-            created_at__gte=after,
-            created_at__lt=before,
-        ).values_list("rule_id", flat=True)
-    )
-    rules = Rule.objects.filter(pk__in=raised).order_by("code", "version")
+    figures = {row["rule_id"]: row for row in raised}
+    rules = Rule.objects.filter(pk__in=figures).order_by("code", "version")
     result = []
     for rule in rules:
-        row = figures.get(rule.pk)
+        row = figures[rule.pk]
         identity = {"rule": f"{rule.code} v{rule.version}", "title": rule.title}
-        if row is None or row["cases"] < min_count():
+        if not row["disposed"] or row["cases"] < min_count():
             result.append({**identity, **_suppressed_cell(RULE_MEASURES)})
             continue
         result.append(

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -25,6 +26,7 @@ from ..selectors_rules import MANAGE_RULES_PERMISSION, VIEW_RULE_PERMISSION
 from ..services.reviews import sunset_review_decide
 
 Decision = SunsetReview.Decision
+REVIEWS_PER_PAGE = 25
 
 
 class SunsetDecisionForm(StyledFormMixin, forms.Form):
@@ -56,7 +58,8 @@ class SunsetDecisionForm(StyledFormMixin, forms.Form):
 @permission_required(VIEW_RULE_PERMISSION, raise_exception=True)
 def sunset_review_queue(request: HttpRequest) -> HttpResponse:
     reviews = sunset_review_queue_for_user(user=request.user)
-    return render(request, "screening/sunset_review_queue.html", {"reviews": reviews})
+    page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "screening/sunset_review_queue.html", {"page": page})
 
 
 @login_required
@@ -96,4 +99,4 @@ def sunset_review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "can_decide": can_decide,
     }
-    return render(request, "screening/sunset_review_detail.html", context, status=200)
+    return render(request, "screening/sunset_review_detail.html", context)
