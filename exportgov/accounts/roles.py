@@ -66,6 +66,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "screening.view_controldataset",
         "screening.import_controldataset",
         "screening.view_partnerdenial",
+        "screening.view_consultation",
+        "screening.moderate_consultation",
     ],
     Role.AUDITOR: [
         "appeals.view_appeal",
@@ -80,5 +82,6 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "screening.view_rule",
         "screening.view_controldataset",
         "screening.view_partnerdenial",
+        "screening.view_consultation",
     ],
 }

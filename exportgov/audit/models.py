@@ -99,6 +99,19 @@ class AuditEvent(models.Model):
         SUNSET_REVIEW_OPENED = "sunset_review.opened", "Sunset review opened"
         SUNSET_REVIEW_DECIDED = "sunset_review.decided", "Sunset review decided"
         RULE_LAPSED = "rule.lapsed", "Rule lapsed at its sunset"
+        PILOT_PROMOTED = "rule.pilot_promoted", "Pilot promoted to live"
+        CONTROL_DATA_LAPSED = "control_dataset.lapsed", "Control data lapsed at its sunset"
+        AFFECTED_EXPORTERS_NOTIFIED = (
+            "notice.affected_notified",
+            "Exporters with affected cases notified",
+        )
+        CONSULTATION_OPENED = "consultation.opened", "Consultation opened"
+        CONSULTATION_COMMENTED = "consultation.commented", "Consultation comment received"
+        CONSULTATION_COMMENT_MODERATED = (
+            "consultation.comment_moderated",
+            "Consultation comment moderated",
+        )
+        CONSULTATION_DECIDED = "consultation.decided", "Consultation decided"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -272,6 +272,13 @@ SCREENING_MAX_ATTEMPTS = env.int("EXPORTGOV_SCREENING_MAX_ATTEMPTS", default=3)
 # a renewal may set the new sunset at most this many days ahead.
 SUNSET_REVIEW_LEAD_DAYS = 60
 SUNSET_RENEWAL_MAX_DAYS = 730
+# An imported edition of control data applies for this many days unless a review renews it.
+CONTROL_DATA_SUNSET_DAYS = 365
+
+# Public consultations: the shortest comment period, and how many comments one client (by IP
+# address) may send per hour (django-ratelimit's rate syntax).
+CONSULTATION_MIN_DAYS = 14
+CONSULTATION_COMMENT_RATE = "5/h"
 
 # Screening: the score at or above which a name counts as a match, per list. Calibrated on
 # data/screening_eval with benchmarks/screening_eval.py (its threshold sweep).

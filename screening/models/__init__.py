@@ -5,9 +5,11 @@
 - rules: the rule catalogue, partner denial notices and known false matches
 - runs: screening runs, flags and re-screening batches
 - notices: public notices of changes and the opt-in to have them emailed
-- reviews: sunset reviews of rule versions
+- reviews: sunset reviews of rule versions and control datasets
+- consultations: public consultations on proposed rule changes, and their comments
 """
 
+from .consultations import Consultation, ConsultationComment
 from .controls import (
     ControlDataset,
     ControlEntry,
@@ -23,6 +25,8 @@ from .rules import KnownFalseMatch, PartnerDenial, Rule
 from .runs import Flag, RescreenBatch, ScreeningRun
 
 __all__ = [
+    "Consultation",
+    "ConsultationComment",
     "ControlDataset",
     "ControlEntry",
     "CountryChartRow",

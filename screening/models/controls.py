@@ -28,6 +28,8 @@ class ControlDataset(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         SUPERSEDED = "superseded", "Superseded"
+        RETIRED = "retired", "Retired after a sunset review"
+        LAPSED = "lapsed", "Lapsed: its sunset passed with no review decision"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)

@@ -17,8 +17,14 @@ class PublicNotice(models.Model):
         RULE_RETIRED = "rule_retired", "Rule retired"
         RULE_LAPSED = "rule_lapsed", "Rule lapsed"
         PILOT_STARTED = "pilot_started", "Pilot started"
+        PILOT_PROMOTED = "pilot_promoted", "Pilot promoted to live"
         LIST_VERSION = "list_version", "New list version"
         CONTROL_DATA = "control_data", "New control data"
+        CONTROL_DATA_RENEWED = "control_data_renewed", "Control data renewed"
+        CONTROL_DATA_RETIRED = "control_data_retired", "Control data retired"
+        CONTROL_DATA_LAPSED = "control_data_lapsed", "Control data lapsed"
+        CONSULTATION_OPENED = "consultation_opened", "Consultation opened"
+        CONSULTATION_DECIDED = "consultation_decided", "Consultation decided"
 
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
     title = models.CharField(max_length=300)
@@ -41,6 +47,13 @@ class PublicNotice(models.Model):
     )
     control_dataset = models.ForeignKey(
         "screening.ControlDataset",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="public_notices",
+    )
+    consultation = models.ForeignKey(
+        "screening.Consultation",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -7,6 +7,7 @@ new dataset becomes active and the previous one is superseded, in one transactio
 writes the audit event.
 """
 
+import datetime
 import hashlib
 from pathlib import Path
 
@@ -91,6 +92,7 @@ def _control_dataset_store(
     if previous is not None:
         previous.status = ControlDataset.Status.SUPERSEDED
         previous.save(update_fields=["status"])
+    today = timezone.localdate()
     dataset = ControlDataset.objects.create(
         kind=parsed.kind,
         status=ControlDataset.Status.ACTIVE,
@@ -104,6 +106,9 @@ def _control_dataset_store(
         row_count=parsed.row_count,
         needs_review_count=parsed.needs_review_count,
         payload=parsed.payload,
+        effective_from=today,
+        sunset_on=today + datetime.timedelta(days=settings.CONTROL_DATA_SUNSET_DAYS),
+        justification=_justification_default(parsed),
     )
     _rows_store(dataset=dataset, parsed=parsed)
     audit_record(
@@ -124,6 +129,12 @@ def _control_dataset_store(
     )
     control_dataset_notice_publish(dataset=dataset, actor=actor)
     return dataset
+
+
+def _justification_default(parsed: ParsedDataset) -> str:
+    """Why the data applies, until a sunset review writes a better reason: its legal source."""
+    source = f", published at {parsed.source_url}" if parsed.source_url else ""
+    return f"The edition of {parsed.citation} issued on {parsed.issue_date:%Y-%m-%d}{source}."
 
 
 def _rows_store(*, dataset: ControlDataset, parsed: ParsedDataset) -> None:

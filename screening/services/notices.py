@@ -19,7 +19,14 @@ from exportgov.audit.models import AuditEvent
 from exportgov.audit.services import audit_record
 from exportgov.notifications.services import email_send
 
-from ..models import ControlDataset, ListVersion, NoticeSubscription, PublicNotice, Rule
+from ..models import (
+    Consultation,
+    ControlDataset,
+    ListVersion,
+    NoticeSubscription,
+    PublicNotice,
+    Rule,
+)
 
 Kind = PublicNotice.Kind
 EMAIL_TEMPLATE = "public_notice"
@@ -36,6 +43,7 @@ def notice_publish(
     rule: Rule | None = None,
     list_version: ListVersion | None = None,
     control_dataset: ControlDataset | None = None,
+    consultation: Consultation | None = None,
 ) -> PublicNotice:
     """Publish one notice; subscribers are emailed after the commit. `actor` None is the
     system."""
@@ -50,6 +58,7 @@ def notice_publish(
         rule=rule,
         list_version=list_version,
         control_dataset=control_dataset,
+        consultation=consultation,
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
     audit_record(
@@ -62,6 +71,7 @@ def notice_publish(
             "rule": str(rule) if rule is not None else None,
             "list_version": list_version.pk if list_version is not None else None,
             "control_dataset": control_dataset.pk if control_dataset is not None else None,
+            "consultation": consultation.pk if consultation is not None else None,
         },
     )
     notice_email_subscribers(notice=notice)
