@@ -32,8 +32,14 @@ app.conf.beat_schedule = {
         "task": "screening.tasks.rules_lapse_due",
         "schedule": crontab(hour=0, minute=30),
     },
+    "control-datasets-lapse-due": {
+        # Just after midnight: control data whose sunset passed with no decision lapses.
+        "task": "screening.tasks.control_datasets_lapse_due",
+        "schedule": crontab(hour=0, minute=35),
+    },
     "sunset-reviews-open-due": {
-        # Early morning: open sunset reviews of rules nearing their sunset; owners notified.
+        # Early morning: open sunset reviews of rules and control data nearing their sunset;
+        # owners (for control data, all policy admins) notified.
         "task": "screening.tasks.sunset_reviews_open_due",
         "schedule": crontab(hour=6, minute=0),
     },

@@ -1,4 +1,4 @@
-"""Bar charts as plain geometry, drawn as inline SVG by templates/transparency/chart.html.
+"""Bar charts as plain geometry, drawn as inline SVG by templates/includes/bar_chart.html.
 
 No JavaScript and no inline styles (the CSP forbids them): the template uses SVG presentation
 attributes only. Each bar carries the text of its value for its <title> and aria-label, and a

@@ -121,10 +121,12 @@ def _controls(name: str):
 
 def _determine(*, control_code: str, destination: str) -> dict | None:
     from exportgov.core.exceptions import ApplicationError
-    from screening.controls.determination import licence_determine
+    from screening.controls.determination import ControlDataMissingError, licence_determine
 
     try:
         result = licence_determine(control_code=control_code, destination=destination)
+    except ControlDataMissingError:
+        return _control_data_ended() if _control_data_has_ended() else None
     except (ApplicationError, LookupError, ValueError):
         return None  # a code the control data does not know: nothing to determine
     if result is None:
@@ -137,6 +139,25 @@ def _determine(*, control_code: str, destination: str) -> dict | None:
     from dataclasses import asdict, is_dataclass
 
     return asdict(result) if is_dataclass(result) else dict(vars(result))
+
+
+def _control_data_has_ended() -> bool:
+    """Whether the control data was retired or lapsed at a sunset review (rather than never
+    imported): then an official must determine what the data no longer can."""
+    from screening.models import ControlDataset
+
+    return ControlDataset.objects.filter(
+        status__in=(ControlDataset.Status.RETIRED, ControlDataset.Status.LAPSED)
+    ).exists()
+
+
+def _control_data_ended() -> dict:
+    return {
+        "licence_required": "refer",
+        "reasons": [],
+        "control_data_ended": True,
+        "problems": ["The control data this check needs has lapsed or been retired."],
+    }
 
 
 # --- per-process caches --------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Rule kind `licence_requirement`: does the Country Chart require a licence?
 
 Parameters: {"flag_refer": true to also hit when the determination is "refer" (the data
-cannot decide alone, e.g. a licence-requirement row that needs review)}.
+cannot decide alone, e.g. a licence-requirement row that needs review)}. When the control data
+itself lapsed or was retired at a sunset review, every item is referred to an official.
 
 For each item with a control code and each destination (the countries of the end users and
 consignees), the licence determination service (screening.controls.determination) is asked;
@@ -36,7 +37,7 @@ def licence_requirement_check(*, rule: Rule, context: ScreeningContext) -> list[
             required = result.get("licence_required")
             if required is True:
                 outcome = "required"
-            elif required == "refer" and flag_refer:
+            elif required == "refer" and (flag_refer or result.get("control_data_ended")):
                 outcome = "refer"
             else:
                 continue
@@ -45,12 +46,14 @@ def licence_requirement_check(*, rule: Rule, context: ScreeningContext) -> list[
                 for reason in result.get("reasons") or ()
                 if reason.get("required") is True or reason.get("required") == "refer"
             ]
-            labels = ", ".join(str(reason.get("reason", "")) for reason in reasons) or "—"
+            labels = ", ".join(str(reason.get("reason", "")) for reason in reasons)
+            if result.get("control_data_ended"):
+                labels = "no control data in force"
             verdict = "a licence is required" if outcome == "required" else "refer to an official"
             hits.append(
                 Hit(
                     fingerprint=f"licence:item:{item.pk}:{iso2}",
-                    summary=f"{code} to {iso2}: {verdict} ({labels}).",
+                    summary=f"{code} to {iso2}: {verdict} ({labels or '—'}).",
                     evidence={
                         "control_code": code,
                         "item": {"id": item.pk, "description": item.description},

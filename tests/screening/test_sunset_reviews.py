@@ -315,7 +315,7 @@ def test_sunset_review_detail_form_keeps_input_on_error_and_decides(world, clien
         )
         assert response.status_code == 200
         body = response.content.decode()
-        assert "at most 730 days" in body
+        assert "at most 730 days ahead" in body
         assert "Keep it." in body
         assert too_late.isoformat() in body
         response = client.post(url, {"decision": "amend", "justification": "Narrow it."})
