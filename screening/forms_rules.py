@@ -56,12 +56,19 @@ class RuleForm(StyledFormMixin, forms.Form):
     )
     mode = forms.ChoiceField(
         choices=Rule.Mode.choices,
-        help_text="A pilot rule raises shadow flags that neither score nor route.",
+        help_text="A pilot rule raises shadow flags that neither score nor route. A pilot runs "
+        "for a set period: from the day it takes effect to its sunset date.",
     )
-    effective_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    sunset_on = forms.DateField(
+    effective_from = forms.DateField(
+        label="Takes effect on (a pilot's first day)",
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The rule lapses on this day unless a sunset review renews it.",
+    )
+    sunset_on = forms.DateField(
+        label="Sunset date (a pilot's last day)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The rule lapses after this day unless a sunset review renews it. For a "
+        "pilot this ends the pilot period: before it, promote the pilot to live (from its "
+        "comparison page or its sunset review), renew or retire it; otherwise it lapses.",
     )
     owner = forms.ModelChoiceField(queryset=None, help_text="A policy admin.")
     change_reason = forms.CharField(
@@ -120,3 +127,23 @@ class RuleForm(StyledFormMixin, forms.Form):
         initial["parameters"] = json.dumps(rule.parameters, indent=2, ensure_ascii=False)
         initial["owner"] = rule.owner_id
         return initial
+
+
+class PilotPromoteForm(StyledFormMixin, forms.Form):
+    """Promoting a pilot to live; the view calls screening.services.rules.pilot_promote."""
+
+    justification = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text="Why the pilot should count towards decisions, in the light of the "
+        "comparison above. Published with the public notice.",
+        error_messages={"required": "Give a written justification; it is published."},
+    )
+    sunset_on = forms.DateField(
+        required=False,
+        label="Sunset date of the live version",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty to keep the pilot's sunset date.",
+    )
+
+    service_errors_add = RuleForm.service_errors_add

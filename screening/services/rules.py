@@ -8,6 +8,11 @@ pilot (replacing an earlier pilot); editing a pilot into a live version promotes
 pilot and the old live version are both superseded). `supersedes` links a version to the one
 it replaced in its own mode (a first pilot beside a live rule replaces none).
 
+`pilot_promote` is that promotion taken as a decision: a written justification, a sunset for
+the live version, a `pilot_promoted` notice and an audit record of how the pilot compared with
+the live rule (screening.selectors_pilots). `rule_edit` and `pilot_promote` share the
+versioning (`_versions_lock`, `_version_save`).
+
 After any new version is saved, every open case is re-screened (on commit).
 
 `partner_denial_import` reads a CSV of partner states' denial notices; a notice already known
@@ -27,6 +32,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_countries import countries
 
 from exportgov.accounts.models import User
@@ -35,8 +41,9 @@ from exportgov.audit.services import audit_record
 from exportgov.core.exceptions import ApplicationError
 
 from ..checks import parameters_validate
-from ..models import PartnerDenial, RescreenBatch, Rule
-from .notices import rule_notice_publish
+from ..models import PartnerDenial, PublicNotice, RescreenBatch, Rule, SunsetReview
+from .notices import notice_publish, rule_notice_publish
+from .reviews import renewal_sunset_latest, renewal_sunset_problem
 
 Verb = AuditEvent.Verb
 MANAGE_PERMISSION = "screening.manage_rules"
@@ -193,6 +200,44 @@ def rule_create(
     return rule
 
 
+def _versions_lock(rule: Rule) -> tuple[list[Rule], Rule]:
+    """Lock every version of the rule's code; the versions and the locked `rule`, which must
+    still be in force (else ValidationError naming the versions in force)."""
+    versions = list(Rule.objects.select_for_update().filter(code=rule.code).order_by("version"))
+    base = next((each for each in versions if each.pk == rule.pk), None)
+    if base is None or base.status != Rule.Status.CURRENT:
+        current = [f"v{each.version}" for each in versions if each.status == Rule.Status.CURRENT]
+        hint = f" Edit {' or '.join(current)}." if current else ""
+        raise ValidationError(
+            {"__all__": [f"Version {rule.version} of {rule.code} is no longer in force.{hint}"]}
+        )
+    return versions, base
+
+
+def _version_save(
+    *, actor: User, base: Rule, versions: list[Rule], fields: dict, change_reason: str
+) -> tuple[Rule, list[Rule]]:
+    """Save `fields` as version N+1 and supersede what it replaces (see the module's
+    docstring); the new version and the superseded ones."""
+    mode = fields["mode"]
+    current = {each.mode: each for each in versions if each.status == Rule.Status.CURRENT}
+    retiring = [current[mode]] if mode in current else []
+    if base.mode == Rule.Mode.PILOT and mode == Rule.Mode.ACTIVE and base not in retiring:
+        retiring.append(base)  # promoting a pilot ends it
+    for old in retiring:
+        old.status = Rule.Status.SUPERSEDED
+        old.save(update_fields=["status"])
+    new_rule = Rule.objects.create(
+        code=base.code,
+        version=max(each.version for each in versions) + 1,
+        supersedes=current.get(mode) or (base if base in retiring else None),
+        change_reason=change_reason,
+        created_by=actor,
+        **fields,
+    )
+    return new_rule, retiring
+
+
 @transaction.atomic
 def rule_edit(*, actor: User, rule: Rule, change_reason: str, **changes: Any) -> Rule:
     """Save the changes as version N+1 of the rule's code (see the module's docstring)."""
@@ -205,14 +250,7 @@ def rule_edit(*, actor: User, rule: Rule, change_reason: str, **changes: Any) ->
                 for key in unknown
             }
         )
-    versions = list(Rule.objects.select_for_update().filter(code=rule.code).order_by("version"))
-    base = next((each for each in versions if each.pk == rule.pk), None)
-    if base is None or base.status != Rule.Status.CURRENT:
-        current = [f"v{each.version}" for each in versions if each.status == Rule.Status.CURRENT]
-        hint = f" Edit {' or '.join(current)}." if current else ""
-        raise ValidationError(
-            {"__all__": [f"Version {rule.version} of {rule.code} is no longer in force.{hint}"]}
-        )
+    versions, base = _versions_lock(rule)
     merged = {field: changes.get(field, getattr(base, field)) for field in EDITABLE}
     fields = rule_fields_clean(kind=base.kind, **merged)
     changed = {
@@ -231,21 +269,12 @@ def rule_edit(*, actor: User, rule: Rule, change_reason: str, **changes: Any) ->
     if errors:
         raise ValidationError(errors)
 
-    mode = fields["mode"]
-    current = {each.mode: each for each in versions if each.status == Rule.Status.CURRENT}
-    retiring = [current[mode]] if mode in current else []
-    if base.mode == Rule.Mode.PILOT and mode == Rule.Mode.ACTIVE and base not in retiring:
-        retiring.append(base)  # promoting a pilot ends it
-    for old in retiring:
-        old.status = Rule.Status.SUPERSEDED
-        old.save(update_fields=["status"])
-    new_rule = Rule.objects.create(
-        code=base.code,
-        version=max(each.version for each in versions) + 1,
-        supersedes=current.get(mode) or (base if base in retiring else None),
+    new_rule, retiring = _version_save(
+        actor=actor,
+        base=base,
+        versions=versions,
+        fields=fields,
         change_reason=change_reason.strip(),
-        created_by=actor,
-        **fields,
     )
     audit_record(
         actor=actor,
@@ -274,6 +303,129 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+@transaction.atomic
+def pilot_promote(
+    *, actor: User, pilot: Rule, justification: str, sunset_on: date | None = None
+) -> Rule:
+    """Promote the pilot version in force to live: a decision with a published justification.
+
+    Saves the pilot's fields as live version N+1, in force from today until `sunset_on` (by
+    default the pilot's sunset; either way after today and within
+    settings.SUNSET_RENEWAL_MAX_DAYS of it), supersedes the pilot and the live version it ran
+    beside, records how the pilot compared with the live rule at this moment, publishes one
+    notice (kind `pilot_promoted`) and re-screens open cases on commit. An open sunset review of
+    the pilot is decided by the same decision (a review deciding `promote` already is).
+    """
+    from ..selectors_pilots import pilot_comparison, pilot_comparison_figures
+
+    if actor is None or not actor.has_perm(MANAGE_PERMISSION):
+        raise PermissionDenied("Only policy admins may promote a pilot to live.")
+    versions, base = _versions_lock(pilot)
+    today = timezone.localdate()
+    sunset = sunset_on or base.sunset_on
+    errors: dict[str, list[str]] = {}
+    if base.mode != Rule.Mode.PILOT:
+        errors["__all__"] = [
+            f"Version {base.version} of {base.code} is live, not a pilot: only a pilot can be "
+            "promoted."
+        ]
+    if not (justification or "").strip():
+        errors["justification"] = ["Give a written justification; it is published."]
+    problem = renewal_sunset_problem(sunset=sunset, today=today)
+    if problem and sunset_on is None:
+        errors["sunset_on"] = [
+            f"The pilot's sunset ({_day(sunset)}) cannot be the live version's: give a sunset "
+            f"date after today and no later than {_day(renewal_sunset_latest(today))}."
+        ]
+    elif problem:
+        errors["sunset_on"] = [problem]
+    if errors:
+        raise ValidationError(errors)
+    justification = justification.strip()
+    figures = pilot_comparison_figures(pilot_comparison(pilot=base, limit=0))
+
+    merged = {field: getattr(base, field) for field in EDITABLE}
+    merged.update(mode=Rule.Mode.ACTIVE, effective_from=today, sunset_on=sunset)
+    fields = rule_fields_clean(kind=base.kind, **merged)
+    new_rule, retiring = _version_save(
+        actor=actor,
+        base=base,
+        versions=versions,
+        fields=fields,
+        change_reason=f"Pilot v{base.version} promoted to live: {justification}",
+    )
+    old_live = next((old for old in retiring if old.mode == Rule.Mode.ACTIVE), None)
+    reviews = _pilot_reviews_decide(actor=actor, pilot=base, justification=justification)
+    audit_record(
+        actor=actor,
+        verb=Verb.PILOT_PROMOTED,
+        target=new_rule,
+        from_status=f"v{base.version}",
+        to_status=f"v{new_rule.version}",
+        payload={
+            "code": new_rule.code,
+            "pilot_version": base.version,
+            "version": new_rule.version,
+            "superseded_live_version": old_live.version if old_live is not None else None,
+            "justification": justification,
+            "effective_from": new_rule.effective_from,
+            "sunset_on": new_rule.sunset_on,
+            "comparison": figures,
+            "sunset_reviews_decided": [review.pk for review in reviews],
+        },
+    )
+    replaces = (
+        f"It replaces live version {old_live.version}."
+        if old_live is not None
+        else "It is the rule's first live version."
+    )
+    notice_publish(
+        kind=PublicNotice.Kind.PILOT_PROMOTED,
+        title=f"Pilot promoted to live: {new_rule.title}",
+        summary=(
+            f"Version {new_rule.version} of rule {new_rule.code} ({new_rule.get_kind_display()}) "
+            f"is the pilot version {base.version}, piloted from {_day(base.effective_from)}, "
+            f"now promoted to live: it counts towards decisions. {replaces} In force from "
+            f"{_day(new_rule.effective_from)}; to be reviewed by {_day(new_rule.sunset_on)}."
+        ),
+        justification=justification,
+        actor=actor,
+        rule=new_rule,
+    )
+    _rescreen_on_commit(rule=new_rule, actor=actor)
+    return new_rule
+
+
+def _pilot_reviews_decide(*, actor: User, pilot: Rule, justification: str) -> list[SunsetReview]:
+    """Decide the pilot's open sunset review (if any) as promoted, so none stays open on a
+    version no longer in force."""
+    reviews = list(
+        SunsetReview.objects.select_for_update().filter(rule=pilot, status=SunsetReview.Status.OPEN)
+    )
+    for review in reviews:
+        review.status = SunsetReview.Status.DECIDED
+        review.decision = SunsetReview.Decision.PROMOTE
+        review.justification = justification
+        review.decided_by = actor
+        review.decided_at = timezone.now()
+        review.save(
+            update_fields=["status", "decision", "justification", "decided_by", "decided_at"]
+        )
+        audit_record(
+            actor=actor,
+            verb=Verb.SUNSET_REVIEW_DECIDED,
+            target=review,
+            from_status=SunsetReview.Status.OPEN,
+            to_status=review.decision,
+            payload={"subject": str(pilot), "justification": justification},
+        )
+    return reviews
+
+
+def _day(value: date) -> str:
+    return date_format(value, "j F Y")
 
 
 # --- the starter catalogue -----------------------------------------------------------------
