@@ -1,8 +1,10 @@
 from django.urls import path
 
 from . import views
+from .views import consultations as consultation_views
 from .views import controls as control_views
 from .views import flags as flag_views
+from .views import pilots as pilot_views
 from .views import reviews as review_views
 from .views import rules as rule_views
 from .views import runs as run_views
@@ -17,8 +19,20 @@ urlpatterns = [
     path("rules/new/", rule_views.rule_create, name="rule_create"),
     path("rules/<slug:code>/", rule_views.rule_detail, name="rule_detail"),
     path("rules/<slug:code>/edit/", rule_views.rule_edit, name="rule_edit"),
+    path("rules/<slug:code>/pilot/", pilot_views.pilot_review, name="pilot_review"),
     path("reviews/", review_views.sunset_review_queue, name="sunset_review_queue"),
     path("reviews/<int:pk>/", review_views.sunset_review_detail, name="sunset_review_detail"),
+    path("consultations/", consultation_views.consultation_list, name="consultation_list"),
+    path(
+        "consultations/new/",
+        consultation_views.consultation_create,
+        name="consultation_create",
+    ),
+    path(
+        "consultations/<int:pk>/",
+        consultation_views.consultation_detail,
+        name="consultation_detail",
+    ),
     path("controls/", control_views.control_dataset_list, name="control_dataset_list"),
     path(
         "controls/<int:pk>/review/",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import controls, notices, rulebook
+from .views import consultations, controls, notices, rulebook
 
 app_name = "controls"
 urlpatterns = [
@@ -13,4 +13,14 @@ urlpatterns = [
     path("notices/", notices.notice_list_page, name="notice_list"),
     path("notices/feed.atom", notices.notice_feed, name="notice_feed"),
     path("notices/subscribe/", notices.notice_subscribe, name="notice_subscribe"),
+    path(
+        "consultations/",
+        consultations.consultation_public_list_page,
+        name="consultation_list",
+    ),
+    path(
+        "consultations/<int:pk>/",
+        consultations.consultation_public_detail_page,
+        name="consultation_detail",
+    ),
 ]

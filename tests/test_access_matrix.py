@@ -24,7 +24,14 @@ from tests.appeals import access_api as access_appeals_api
 from tests.appeals import access_appeals
 from tests.core import access_operations
 from tests.licensing import access_cases, access_exporter, access_licences
-from tests.screening import access_controls, access_flags, access_lists, access_rules
+from tests.screening import (
+    access_consultations,
+    access_controls,
+    access_flags,
+    access_lists,
+    access_pilots,
+    access_rules,
+)
 from tests.transparency import access_transparency
 
 
@@ -140,6 +147,8 @@ MATRIX += (
     + access_lists.ROUTES
     + access_controls.ROUTES
     + access_rules.ROUTES
+    + access_consultations.ROUTES
+    + access_pilots.ROUTES
     + access_flags.ROUTES
     + access_appeals_api.ROUTES
     + access_appeals.ROUTES

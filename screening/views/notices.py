@@ -68,6 +68,8 @@ class NoticeFeed(Feed):
         return linebreaks(escape(item.summary)) + linebreaks(escape(f"Why: {item.justification}"))
 
     def item_link(self, item: PublicNotice) -> str:
+        if item.consultation_id:
+            return reverse("controls:consultation_detail", args=[item.consultation_id])
         if item.rule_id:
             return reverse("controls:rule_book_detail", args=[item.rule.code])
         return f"{reverse('controls:notice_list')}#notice-{item.pk}"
