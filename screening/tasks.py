@@ -79,7 +79,7 @@ def rescreen_dispatch(batch_id: int) -> int:
     return runs.rescreen_dispatch(batch_id=batch_id)
 
 
-# --- Sunset reviews of rules (screening.services.reviews) ------------------------------------
+# --- Sunset reviews of rules and control data (screening.services.reviews) ------------------
 
 
 @shared_task
@@ -96,3 +96,27 @@ def rules_lapse_due() -> int:
     from .services import reviews
 
     return reviews.rules_lapse_due()
+
+
+@shared_task
+def control_datasets_lapse_due() -> int:
+    """Lapse the control datasets whose sunset passed with no decision (beat: daily)."""
+    from .services import reviews
+
+    return reviews.control_datasets_lapse_due()
+
+
+# --- Exporters whose open cases a published change touches (screening.services.affected) -----
+
+
+@shared_task(
+    acks_late=True,  # idempotent: a notice already handled (its audit event exists) is skipped
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def notice_affected_notify(notice_id: int) -> int:
+    """Notify the exporters of the open cases a notice's change touches; how many cases."""
+    from .services import affected
+
+    return affected.notice_affected_notify(notice_id=notice_id)

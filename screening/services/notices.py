@@ -75,6 +75,9 @@ def notice_publish(
         },
     )
     notice_email_subscribers(notice=notice)
+    from .affected import notice_affected_notify_queue  # exporters of affected open cases
+
+    notice_affected_notify_queue(notice=notice)
     return notice
 
 
