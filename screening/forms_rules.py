@@ -111,16 +111,6 @@ class RuleForm(StyledFormMixin, forms.Form):
                         self.add_error("parameters", f"{key}: {message}")
         return cleaned
 
-    def service_errors_add(self, error: ValidationError) -> None:
-        """Put a service's ValidationError on the fields it names (the rest on the form)."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, messages in error.message_dict.items():
-            target = field if field in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
-
     @staticmethod
     def initial_for(rule: Rule) -> dict:
         initial = {field: getattr(rule, field) for field in EDIT_FIELDS}
@@ -145,5 +135,3 @@ class PilotPromoteForm(StyledFormMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Leave empty to keep the pilot's sunset date.",
     )
-
-    service_errors_add = RuleForm.service_errors_add

@@ -1,6 +1,7 @@
 """How every form looks: USWDS classes on widgets, one field template, an error summary."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 WIDGET_CLASSES = {
@@ -32,6 +33,16 @@ class StyledFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+    def service_errors_add(self, error: ValidationError) -> None:
+        """Put a service's ValidationError on the fields it names (the rest on the form)."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, messages in error.message_dict.items():
+            target = field if field in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
 
 
 # Choice lists render as USWDS radios and checkboxes inside a fieldset with a legend: give the

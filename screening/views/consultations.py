@@ -60,17 +60,6 @@ RATE_LIMITED = (
 )
 
 
-def _service_errors_add(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form as a whole)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_messages in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in field_messages:
-            form.add_error(target, message)
-
-
 # --- Forms ----------------------------------------------------------------------------------
 
 
@@ -214,7 +203,7 @@ def consultation_public_detail_page(request: HttpRequest, pk: int) -> HttpRespon
                         consultation=consultation, user=user, **form.cleaned_data
                     )
                 except ValidationError as error:
-                    _service_errors_add(form, error)
+                    form.service_errors_add(error)
                 else:
                     messages.success(request, THANKS)
                     return redirect("controls:consultation_detail", pk=consultation.pk)
@@ -247,7 +236,7 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
             try:
                 consultation = consultation_open(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _service_errors_add(form, error)
+                form.service_errors_add(error)
             else:
                 messages.success(
                     request,
@@ -287,7 +276,7 @@ def _moderate(request: HttpRequest, consultation: Consultation) -> tuple[HttpRes
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _service_errors_add(form, error)
+            form.service_errors_add(error)
         else:
             messages.success(request, "Comment published." if publish else "Comment not published.")
             url = reverse("screening:consultation_detail", args=[consultation.pk])
@@ -308,7 +297,7 @@ def _decide(
                 actor=request.user, consultation=consultation, **form.cleaned_data
             )
         except ValidationError as error:
-            _service_errors_add(form, error)
+            form.service_errors_add(error)
         else:
             outcome = decided.get_outcome_display().lower()
             in_force = (

@@ -51,15 +51,6 @@ class SunsetDecisionForm(StyledFormMixin, forms.Form):
         choices = [(value, Decision(value).label) for value in allowed]
         self.fields["decision"].choices = [("", "Choose a decision"), *choices]
 
-    def service_errors_add(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, field_messages in error.message_dict.items():
-            target = field if field in self.fields else None
-            for message in field_messages:
-                self.add_error(target, message)
-
 
 @login_required
 @permission_required(VIEW_RULE_PERMISSION, raise_exception=True)
