@@ -292,6 +292,12 @@ def rule_edit(*, actor: User, rule: Rule, change_reason: str, **changes: Any) ->
             "change_reason": new_rule.change_reason,
         },
     )
+    decision = SunsetReview.Decision.AMEND
+    if base.is_pilot and new_rule.mode == Rule.Mode.ACTIVE:
+        decision = SunsetReview.Decision.PROMOTE
+    _open_reviews_decide(
+        actor=actor, rules=retiring, decision=decision, justification=new_rule.change_reason
+    )
     rule_notice_publish(rule=new_rule, actor=actor)
     _rescreen_on_commit(rule=new_rule, actor=actor)
     return new_rule
@@ -357,7 +363,12 @@ def pilot_promote(
         change_reason=f"Pilot v{base.version} promoted to live: {justification}",
     )
     old_live = next((old for old in retiring if old.mode == Rule.Mode.ACTIVE), None)
-    reviews = _pilot_reviews_decide(actor=actor, pilot=base, justification=justification)
+    reviews = _open_reviews_decide(
+        actor=actor,
+        rules=retiring,
+        decision=SunsetReview.Decision.PROMOTE,
+        justification=justification,
+    )
     audit_record(
         actor=actor,
         verb=Verb.PILOT_PROMOTED,
@@ -398,15 +409,20 @@ def pilot_promote(
     return new_rule
 
 
-def _pilot_reviews_decide(*, actor: User, pilot: Rule, justification: str) -> list[SunsetReview]:
-    """Decide the pilot's open sunset review (if any) as promoted, so none stays open on a
-    version no longer in force."""
+def _open_reviews_decide(
+    *, actor: User, rules: list[Rule], decision: str, justification: str
+) -> list[SunsetReview]:
+    """Decide the open sunset reviews of versions a new version supersedes (as amended or
+    promoted, with the new version's reason), so none stays open on a version no longer in
+    force."""
     reviews = list(
-        SunsetReview.objects.select_for_update().filter(rule=pilot, status=SunsetReview.Status.OPEN)
+        SunsetReview.objects.select_for_update(of=("self",))
+        .filter(rule__in=rules, status=SunsetReview.Status.OPEN)
+        .select_related("rule")
     )
     for review in reviews:
         review.status = SunsetReview.Status.DECIDED
-        review.decision = SunsetReview.Decision.PROMOTE
+        review.decision = decision
         review.justification = justification
         review.decided_by = actor
         review.decided_at = timezone.now()
@@ -419,7 +435,7 @@ def _pilot_reviews_decide(*, actor: User, pilot: Rule, justification: str) -> li
             target=review,
             from_status=SunsetReview.Status.OPEN,
             to_status=review.decision,
-            payload={"subject": str(pilot), "justification": justification},
+            payload={"subject": str(review.rule), "justification": justification},
         )
     return reviews
 

@@ -323,3 +323,25 @@ def test_sunset_review_detail_form_keeps_input_on_error_and_decides(world, clien
     assert response["Location"] == reverse("screening:rule_edit", args=[rule.code])
     review.refresh_from_db()
     assert review.decision == "amend"
+
+
+def test_editing_a_rule_under_review_decides_its_review_as_amended(world):
+    """A new version made straight from the rule's page (not through the review) still closes
+    the review of the version it replaces, with the change's reason."""
+    from screening.services.rules import rule_edit
+
+    rule = _rule(world)
+    review = _open_review(world, rule)
+    with _at(SUNSET - datetime.timedelta(days=20)):
+        new_version = rule_edit(
+            actor=world.policy_admin,
+            rule=rule,
+            change_reason="Add a second phrase.",
+            parameters={"phrases": ["centrifuge cascade", "enrichment cascade"]},
+        )
+
+    review.refresh_from_db()
+    assert (review.status, review.decision) == (SunsetReview.Status.DECIDED, "amend")
+    assert (review.justification, review.decided_by) == ("Add a second phrase.", world.policy_admin)
+    assert new_version.status == Rule.Status.CURRENT
+    assert not SunsetReview.objects.filter(status=SunsetReview.Status.OPEN).exists()
