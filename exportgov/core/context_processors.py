@@ -51,6 +51,8 @@ def _nav_items(user) -> list[NavItem]:
         items.append(NavItem("Control data", reverse("screening:control_dataset_list")))
     if user.has_perm("screening.manage_rules"):
         items.append(NavItem("Sunset reviews", reverse("screening:sunset_review_queue")))
+    if user.has_perm("screening.view_consultation"):
+        items.append(NavItem("Consultations", reverse("screening:consultation_list")))
     if user.has_perm("licensing.view_application"):
         items.append(NavItem("Operations", reverse("core:operations")))
     if user.has_perm("audit.view_auditevent"):

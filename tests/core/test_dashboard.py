@@ -81,3 +81,35 @@ def test_advisor_dashboard_counts_cases_waiting_for_advice(client, world):
         actor=world.advisor, consultation=consultation, outcome="no_objection", rationale="Fine."
     )
     assert _count(_dashboard(client, world.advisor), "cases waiting for advice") == 0
+
+
+def test_policy_admin_dashboard_counts_sunset_reviews_and_comments_to_moderate(client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    from screening.models import SunsetReview
+    from screening.services.consultations import consultation_comment_submit, consultation_open
+    from tests.screening.factories import RuleFactory
+
+    today = timezone.localdate()
+    assert _count(_dashboard(client, world.policy_admin), "reviews") == 0
+    rule = RuleFactory(owner=world.policy_admin, sunset_on=today + datetime.timedelta(days=10))
+    SunsetReview.objects.create(rule=rule, opened_on=today, due_on=rule.sunset_on)
+    consultation = consultation_open(
+        actor=world.policy_admin,
+        rule=rule,
+        title="Narrow the phrases",
+        proposal="Drop the broadest phrase.",
+        rationale="It flags too many research cases.",
+        closes_on=today + datetime.timedelta(days=20),
+    )
+    for body in ("Agree.", "Disagree."):
+        consultation_comment_submit(
+            consultation=consultation, author_name="", organisation_name="", email="", body=body
+        )
+
+    page = _dashboard(client, world.policy_admin)
+
+    assert _count(page, "review") == 1
+    assert _count(page, "comments") == 2

@@ -94,6 +94,16 @@ def test_navigation_follows_the_role(client, world):
     assert "Audit log" not in client.get(reverse("core:dashboard")).content.decode()
 
 
+def test_navigation_leads_policy_admins_to_governance_pages(client, world):
+    client.force_login(world.policy_admin)
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert f'href="{reverse("screening:sunset_review_queue")}"' in page
+    assert f'href="{reverse("screening:consultation_list")}"' in page
+    client.force_login(world.exporter)
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert f'href="{reverse("screening:consultation_list")}"' not in page
+
+
 def test_error_pages_use_the_layout(client, world):
     client.force_login(world.exporter)
     not_found = client.get("/no-such-page/")

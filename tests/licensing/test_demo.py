@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from licensing.models import Application
-from screening.models import ListVersion
+from screening.models import Consultation, ConsultationComment, ListVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -19,4 +19,10 @@ def test_seed_demo_creates_demo_cases_once(settings, tmp_path, django_capture_on
     assert sorted(ListVersion.objects.values_list("source__code", flat=True)) == [
         "un_sc",
         "us_bis_dpl",
+    ]
+    consultation = Consultation.objects.get()  # one open consultation, not one per run
+    assert (consultation.rule.code, consultation.status) == ("end-use-kyc-unsure", "open")
+    assert sorted(ConsultationComment.objects.values_list("status", flat=True)) == [
+        "pending",
+        "published",
     ]

@@ -109,6 +109,7 @@ class Command(BaseCommand):
         for path in DEMO_LISTS:
             list_version_import(actor=None, paths=[path], skip_if_unchanged=True)
         self._demo_appeal()
+        self._demo_consultation()
 
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in logins:
@@ -143,6 +144,55 @@ class Command(BaseCommand):
             },
         )
         appeal_services.appeal_lodge(actor=refused.created_by, appeal=appeal)
+
+    def _demo_consultation(self) -> None:
+        """One open consultation on making the pilot rule live, with a published comment and
+        one awaiting moderation, unless the demo has one already."""
+        import datetime
+
+        from django.utils import timezone
+
+        from screening.models import Consultation, Rule
+        from screening.services import consultations
+
+        pilot = Rule.objects.filter(
+            code="end-use-kyc-unsure", mode=Rule.Mode.PILOT, status=Rule.Status.CURRENT
+        ).first()
+        if pilot is None or Consultation.objects.filter(rule__code=pilot.code).exists():
+            return
+        policy = User.objects.get(username="policy")
+        consultation = consultations.consultation_open(
+            actor=policy,
+            rule=pilot,
+            title="Make the unsure-answers check live",
+            proposal=(
+                "Count unsure answers to the know-your-customer questions towards the risk "
+                "score (weight 10), instead of only recording them as a pilot."
+            ),
+            rationale=(
+                "Officials confirmed most of the pilot's flags: an applicant unsure about a red "
+                "flag often did not know the customer well."
+            ),
+            closes_on=timezone.localdate() + datetime.timedelta(days=21),
+        )
+        published = consultations.consultation_comment_submit(
+            consultation=consultation,
+            author_name="Dr A. Okafor",
+            organisation_name="University of Eastmoor, research office",
+            email="",
+            body=(
+                "Researchers often answer “unsure” when a collaborator's funding is not yet "
+                "known. Please say how an unsure answer can be cleared quickly."
+            ),
+        )
+        consultations.consultation_comment_moderate(actor=policy, comment=published, publish=True)
+        consultations.consultation_comment_submit(
+            consultation=consultation,
+            author_name="",
+            organisation_name="",
+            email="",
+            body="Ten points seems low for a customer the applicant cannot vouch for.",
+        )
 
     def _team(self, name, code, kind, description) -> Team:
         return Team.objects.filter(code=code).first() or services.team_create(
