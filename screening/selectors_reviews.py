@@ -9,6 +9,7 @@ and the licence-requirement flags those runs raised.
 from __future__ import annotations
 
 import datetime
+import math
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -25,7 +26,12 @@ from .models import ControlDataset, Flag, Rule, ScreeningRun, SunsetReview
 from .selectors_rules import VIEW_RULE_PERMISSION, _figures_shown, _with_figures, precision_of
 
 Disposition = Flag.Disposition
-TREND_SERIES = (("Live flags", "live"), ("Confirmed", "confirmed"), ("Dismissed", "dismissed"))
+TREND_SERIES = (
+    ("Live flags", "live"),
+    ("Shadow flags", "shadow"),
+    ("Confirmed", "confirmed"),
+    ("Dismissed", "dismissed"),
+)
 
 
 def _authorise(user: User) -> None:
@@ -148,10 +154,19 @@ def _trend(flags, *, title: str) -> dict:
         )
     chart = None
     if trend:
+        # A series that is zero every month (shadow flags of a live rule, live flags of a
+        # pilot) is left out; the axis counts in whole flags.
+        series = [
+            (name, [row[key] for row in trend])
+            for name, key in TREND_SERIES
+            if any(row[key] for row in trend)
+        ]
+        highest = max((value for _name, points in series for value in points), default=0)
         chart = bar_chart(
             title=f"{title}, by month",
             categories=[f"{row['month']:%Y-%m}" for row in trend],
-            series=[(name, [row[key] for row in trend]) for name, key in TREND_SERIES],
+            series=series,
             suppressed_text="",
+            maximum=4 * math.ceil(max(highest, 1) / 4),
         )
     return {"trend": trend, "trend_chart": chart}

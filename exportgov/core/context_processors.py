@@ -49,6 +49,8 @@ def _nav_items(user) -> list[NavItem]:
         items.append(NavItem("Lists", reverse("screening:source_list")))
     if user.has_perm("screening.view_controldataset"):
         items.append(NavItem("Control data", reverse("screening:control_dataset_list")))
+    if user.has_perm("screening.view_rule"):
+        items.append(NavItem("Rules", reverse("screening:rule_list")))
     if user.has_perm("screening.manage_rules"):
         items.append(NavItem("Sunset reviews", reverse("screening:sunset_review_queue")))
     if user.has_perm("screening.view_consultation"):

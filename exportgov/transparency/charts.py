@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 WIDTH, HEIGHT = 720, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 8, 36, 248
-COLOURS = ("#005ea2", "#c05600", "#008817")
+COLOURS = ("#005ea2", "#c05600", "#008817", "#8168b3")
 LABEL_CHARS = 14
 
 

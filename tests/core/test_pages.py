@@ -97,8 +97,8 @@ def test_navigation_follows_the_role(client, world):
 def test_navigation_leads_policy_admins_to_governance_pages(client, world):
     client.force_login(world.policy_admin)
     page = client.get(reverse("core:dashboard")).content.decode()
-    assert f'href="{reverse("screening:sunset_review_queue")}"' in page
-    assert f'href="{reverse("screening:consultation_list")}"' in page
+    for name in ("rule_list", "sunset_review_queue", "consultation_list"):
+        assert f'href="{reverse(f"screening:{name}")}"' in page
     client.force_login(world.exporter)
     page = client.get(reverse("core:dashboard")).content.decode()
     assert f'href="{reverse("screening:consultation_list")}"' not in page
