@@ -96,17 +96,11 @@ def appeal_queue(*, user: User, filters: dict | None = None) -> QuerySet[Appeal]
 
 
 def _with_deadline(appeals: QuerySet[Appeal], state: str) -> QuerySet[Appeal]:
-    """Overdue: deadline before today; due soon: within DUE_SOON_WORKING_DAYS working days."""
-    today = timezone.localdate()
-    soon = deadlines.add_working_days(today, deadlines.DUE_SOON_WORKING_DAYS)
-    running = appeals.filter(deadline_on__isnull=False, clock_paused_since__isnull=True)
-    if state == deadlines.DeadlineState.OVERDUE:
-        return running.filter(deadline_on__lt=today)
-    if state == deadlines.DeadlineState.DUE_SOON:
-        return running.filter(deadline_on__gte=today, deadline_on__lte=soon)
-    if state == deadlines.DeadlineState.ON_TRACK:
-        return running.filter(deadline_on__gt=soon)
-    return appeals
+    """The appeals whose running clock is in `state` (see `deadlines.deadline_state_q`); an
+    unknown state filters nothing."""
+    if state not in deadlines.DeadlineState.values:
+        return appeals
+    return appeals.filter(deadlines.deadline_state_q(state=state, today=timezone.localdate()))
 
 
 def appeal_timeline(*, appeal: Appeal, exporter_view: bool = False) -> list[AuditEvent]:

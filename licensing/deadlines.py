@@ -97,6 +97,23 @@ def deadline_status(*, days_left: int) -> DeadlineState:
     return DeadlineState.ON_TRACK
 
 
+def deadline_state_q(*, state: str, today: date) -> models.Q:
+    """The rows (cases, appeals: anything with `deadline_on` and `clock_paused_since`) whose
+    running clock is in `state` today, as `deadline_status` would say of each: overdue before
+    today; due soon from today while no more than DUE_SOON_WORKING_DAYS working days are left;
+    on track after that. A paused clock is in no state."""
+    running = models.Q(deadline_on__isnull=False, clock_paused_since__isnull=True)
+    # The first day with more working days left than "due soon" allows.
+    too_far = add_working_days(today, DUE_SOON_WORKING_DAYS + 1)
+    if state == DeadlineState.OVERDUE:
+        return running & models.Q(deadline_on__lt=today)
+    if state == DeadlineState.DUE_SOON:
+        return running & models.Q(deadline_on__gte=today, deadline_on__lt=too_far)
+    if state == DeadlineState.ON_TRACK:
+        return running & models.Q(deadline_on__gte=too_far)
+    raise ValueError(f"Unknown deadline state {state!r}.")
+
+
 def tier_working_days(*, tier: str) -> int:
     """The working days a case of this tier is given, from `LICENSING_TIER_WORKING_DAYS`."""
     tiers: dict[str, int] = getattr(settings, "LICENSING_TIER_WORKING_DAYS", None) or (

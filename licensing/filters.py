@@ -80,15 +80,9 @@ class TriageQueueFilter(django_filters.FilterSet):
         return queryset.filter(Exists(parties))
 
     def filter_deadline(self, queryset, name, value):
-        """Cases whose clock runs and whose deadline has passed, or is not yet past but within
-        `DUE_SOON_WORKING_DAYS` working days; a paused case is neither."""
-        today = timezone.localdate()
-        running = queryset.filter(clock_paused_since__isnull=True, deadline_on__isnull=False)
-        if value == deadlines.DeadlineState.OVERDUE:
-            return running.filter(deadline_on__lt=today)
-        # The first day with more working days left than the window allows.
-        too_far = deadlines.add_working_days(today, deadlines.DUE_SOON_WORKING_DAYS + 1)
-        return running.filter(deadline_on__gte=today, deadline_on__lt=too_far)
+        """Cases (or appeals) whose running clock is overdue or due soon; see
+        `deadlines.deadline_state_q`."""
+        return queryset.filter(deadlines.deadline_state_q(state=value, today=timezone.localdate()))
 
     def filter_sort(self, queryset, name, value):
         return sorted_by(queryset, value)
