@@ -97,6 +97,19 @@ def deadline_status(*, days_left: int) -> DeadlineState:
     return DeadlineState.ON_TRACK
 
 
+def days_left_label(days_left: int) -> str:
+    """How a clock reads: "Overdue by 2 working days", "Due today", "1 working day left"."""
+    if days_left < 0:
+        return f"Overdue by {_working_days(-days_left)}"
+    if days_left == 0:
+        return "Due today"
+    return f"{_working_days(days_left)} left"
+
+
+def _working_days(count: int) -> str:
+    return f"{count} working day{'' if count == 1 else 's'}"
+
+
 def deadline_state_q(*, state: str, today: date) -> models.Q:
     """The rows (cases, appeals: anything with `deadline_on` and `clock_paused_since`) whose
     running clock is in `state` today, as `deadline_status` would say of each: overdue before

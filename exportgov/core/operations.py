@@ -60,12 +60,7 @@ class DeadlineRow:
 
     @property
     def label(self) -> str:
-        if self.days_left < 0:
-            days = -self.days_left
-            return f"Overdue by {days} working day{'s' if days != 1 else ''}"
-        if self.days_left == 0:
-            return "Due today"
-        return f"{self.days_left} working day{'s' if self.days_left != 1 else ''} left"
+        return deadlines.days_left_label(self.days_left)
 
 
 @dataclass(frozen=True)

@@ -93,13 +93,7 @@ def case_clock(application: Application, today: date) -> Clock:
         return Clock("—")
     left = deadlines.working_days_left(deadline=application.deadline_on, today=today)
     state = deadlines.deadline_status(days_left=left)
-    if left < 0:
-        label = f"Overdue by {-left} working day{'s' if left != -1 else ''}"
-    elif left == 0:
-        label = "Due today"
-    else:
-        label = f"{left} working day{'s' if left != 1 else ''} left"
-    return Clock(label, state.value, left)
+    return Clock(deadlines.days_left_label(left), state.value, left)
 
 
 # Queues ----------------------------------------------------------------------------------

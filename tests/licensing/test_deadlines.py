@@ -203,3 +203,19 @@ def test_settings_holiday_subdivision_override(settings):
     assert not is_working_day(easter_monday)
     assert add_working_days(date(2026, 4, 2), 1) == date(2026, 4, 7)
     assert deadline_for(submitted_on=date(2026, 3, 2), tier="high") == date(2026, 4, 29)
+
+
+@pytest.mark.parametrize(
+    ("days_left", "label"),
+    [
+        (-2, "Overdue by 2 working days"),
+        (-1, "Overdue by 1 working day"),
+        (0, "Due today"),
+        (1, "1 working day left"),
+        (7, "7 working days left"),
+    ],
+)
+def test_days_left_label_reads_as_the_queues_show_it(days_left, label):
+    from licensing.deadlines import days_left_label
+
+    assert days_left_label(days_left) == label
