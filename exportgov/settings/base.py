@@ -275,6 +275,9 @@ SUNSET_RENEWAL_MAX_DAYS = 730
 # An imported edition of control data applies for this many days unless a review renews it.
 CONTROL_DATA_SUNSET_DAYS = 365
 
+# The public transparency figures are computed at most once per this many seconds per period.
+TRANSPARENCY_CACHE_SECONDS = env.int("TRANSPARENCY_CACHE_SECONDS", default=300)
+
 # Public consultations: the shortest comment period, and how many comments one client (by IP
 # address) may send per hour (django-ratelimit's rate syntax).
 CONSULTATION_MIN_DAYS = 14

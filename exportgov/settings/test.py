@@ -20,5 +20,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 AUDIT_CHAIN_KEY = "test-audit-chain-key"
+# Tests build cases and read the figures at once; the cache's own test turns it on.
+TRANSPARENCY_CACHE_SECONDS = 0
 # The test client and live server serve static files themselves.
 MIDDLEWARE.remove("whitenoise.middleware.WhiteNoiseMiddleware")  # noqa: F405

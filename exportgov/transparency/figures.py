@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -174,10 +175,11 @@ def _turnaround_cell(cases: list[dict]) -> dict:
     }
 
 
-def turnaround(start: date, end: date) -> dict:
+def turnaround(start: date, end: date, *, decided: list[dict] | None = None) -> dict:
     """Working days from submission to decision of the cases decided in the period: median
-    and 90th percentile, overall, by tier and by month of decision."""
-    cases = _decided_cases(start, end)
+    and 90th percentile, overall, by tier and by month of decision. `decided`: the period's
+    decided cases when the caller has read them already."""
+    cases = _decided_cases(start, end) if decided is None else decided
     return {
         "overall": _turnaround_cell(cases),
         "by_tier": _by_tier(cases, _turnaround_cell),
@@ -278,10 +280,11 @@ def _withdrawn_cases(start: date, end: date) -> list[dict]:
     return [{**row, "month": _month_of(withdrawn_at[str(row["pk"])])} for row in rows]
 
 
-def outcomes(start: date, end: date) -> dict:
+def outcomes(start: date, end: date, *, decided: list[dict] | None = None) -> dict:
     """Cases closed in the period (approved, refused or withdrawn) and the share of each,
-    overall and by month of closing."""
-    cases = _decided_cases(start, end) + _withdrawn_cases(start, end)
+    overall and by month of closing. `decided` as for `turnaround`."""
+    decided = _decided_cases(start, end) if decided is None else decided
+    cases = decided + _withdrawn_cases(start, end)
     return {
         "overall": _outcome_cell(cases),
         "by_month": _by_month(cases, start, end, _outcome_cell),
@@ -445,9 +448,21 @@ FIGURES: dict[str, Callable[[date, date], dict | list]] = {
 
 
 def all_figures(start: date, end: date) -> dict:
-    """Every figure for the period, with the period and the suppression threshold."""
+    """Every figure for the period, with the period and the suppression threshold. The
+    period's decided cases are read once for the figures that share them."""
+    decided = _decided_cases(start, end)
+    shared = {"turnaround": {"decided": decided}, "outcomes": {"decided": decided}}
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "min_count": min_count(),
-        **{name: compute(start, end) for name, compute in FIGURES.items()},
+        **{name: compute(start, end, **shared.get(name, {})) for name, compute in FIGURES.items()},
     }
+
+
+def all_figures_cached(start: date, end: date) -> dict:
+    """`all_figures`, kept for settings.TRANSPARENCY_CACHE_SECONDS: the public pages and
+    downloads are open to anyone, so a burst of requests computes the figures once."""
+    key = f"transparency:figures:{start.isoformat()}:{end.isoformat()}:{min_count()}"
+    return cache.get_or_set(
+        key, lambda: all_figures(start, end), timeout=settings.TRANSPARENCY_CACHE_SECONDS
+    )

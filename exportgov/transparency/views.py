@@ -24,7 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     error = ""
     if period is None:
         error, period = UNKNOWN_PERIOD, period_default(today=today)
-    data = figures.all_figures(period.start, period.end)
+    data = figures.all_figures_cached(period.start, period.end)
     context = {
         "period": period,
         "typed_period": typed,
@@ -49,7 +49,7 @@ def figures_csv(request: HttpRequest) -> HttpResponse:
     period, _typed = _period(request)
     if period is None:
         return HttpResponseBadRequest(UNKNOWN_PERIOD, content_type="text/plain; charset=utf-8")
-    data = figures.all_figures(period.start, period.end)
+    data = figures.all_figures_cached(period.start, period.end)
     response = HttpResponse(presentation.figures_csv(data), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(period, "csv")}"'
     return response
@@ -61,7 +61,7 @@ def figures_json(request: HttpRequest) -> HttpResponse:
     period, _typed = _period(request)
     if period is None:
         return JsonResponse({"error": UNKNOWN_PERIOD}, status=400)
-    data = figures.all_figures(period.start, period.end)
+    data = figures.all_figures_cached(period.start, period.end)
     data["period"]["label"] = period.label
     data["suppressed_means"] = figures.suppressed_text()
     response = JsonResponse(data, json_dumps_params={"indent": 2})

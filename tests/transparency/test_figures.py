@@ -211,3 +211,37 @@ def test_all_figures_are_empty_and_suppressed_with_no_cases():
     assert result["period"] == {"start": "2025-12-01", "end": "2025-12-31"}
     assert result["turnaround"]["overall"]["suppressed"] is True
     assert result["rule_precision"] == []
+
+
+def test_all_figures_reads_the_decided_cases_once_and_agrees_with_each_figure(
+    december, django_assert_max_num_queries
+):
+    separately = {
+        "turnaround": figures.turnaround(*DECEMBER),
+        "outcomes": figures.outcomes(*DECEMBER),
+    }
+    with django_assert_max_num_queries(20) as context:
+        together = figures.all_figures(*DECEMBER)
+    decided_reads = [
+        query["sql"]
+        for query in context.captured_queries
+        if '"decided_at" >=' in query["sql"] and '"paused_working_days"' in query["sql"]
+    ]
+    assert len(decided_reads) == 1
+    assert {name: together[name] for name in separately} == separately
+
+
+def test_published_figures_are_cached_for_the_configured_time(december, settings):
+    from django.core.cache import cache
+
+    settings.TRANSPARENCY_CACHE_SECONDS = 60
+    key = f"transparency:figures:2025-12-01:2025-12-31:{figures.min_count()}"
+    cache.delete(key)
+    first = figures.all_figures_cached(*DECEMBER)
+    Application.objects.filter(status="refused").update(status="approved")
+
+    assert figures.all_figures_cached(*DECEMBER) == first  # within the minute: as computed
+    cache.delete(key)  # as when the minute is up
+    fresh = figures.all_figures_cached(*DECEMBER)
+    assert fresh["outcomes"]["overall"]["refused"] == 0 != first["outcomes"]["overall"]["refused"]
+    cache.delete(key)
