@@ -64,6 +64,9 @@ OPEN_CASE_STATUSES = (
 ROUTING_TRIGGERS = (Run.Trigger.SUBMISSION, Run.Trigger.AMENDMENT, Run.Trigger.RETRY)
 TIER_RANK = {"": 0, Tier.LOW: 1, Tier.MEDIUM: 2, Tier.HIGH: 3}
 DISPATCH_CHUNK = 500
+# Celery priority of re-screen tasks. On Redis a lower number is served first; the default
+# (no priority) is served before 9, so new submissions overtake a re-screen backlog.
+RESCREEN_PRIORITY = 9
 ERROR_MAX_CHARS = 2000
 
 
@@ -79,8 +82,6 @@ def screening_run_request(
     licence: Licence | None = None,
 ) -> ScreeningRun:
     """Create a queued run and queue its task once the caller's transaction commits."""
-    from ..tasks import screen_application as screen_application_task
-
     run = ScreeningRun.objects.create(
         application=application,
         licence=licence,
@@ -88,8 +89,18 @@ def screening_run_request(
         trigger=trigger,
         queued_at=timezone.now(),
     )
-    screen_application_task.delay_on_commit(run.pk)
+    screening_run_enqueue(run=run)
     return run
+
+
+def screening_run_enqueue(*, run: ScreeningRun) -> None:
+    """Queue the run's task once the caller's transaction commits. A re-screen goes in at
+    RESCREEN_PRIORITY: the broker hands a queue's higher-priority messages out first, so a
+    batch of thousands of re-screens never holds up an exporter's new submission."""
+    from ..tasks import screen_application as screen_application_task
+
+    priority = RESCREEN_PRIORITY if run.trigger == Run.Trigger.RESCREEN else None
+    screen_application_task.apply_async_on_commit((run.pk,), priority=priority)
 
 
 def screening_run_execute(*, run_id: int) -> ScreeningRun:
@@ -390,8 +401,6 @@ def _run_requeue(run_id: int, cutoff) -> int:
             error=f"Screening did not finish after {run.attempts} attempts (worker lost).",
         )
         return 1
-    from ..tasks import screen_application as screen_application_task
-
     previous = run.status
     run.status = Run.Status.QUEUED
     run.queued_at = timezone.now()
@@ -404,7 +413,7 @@ def _run_requeue(run_id: int, cutoff) -> int:
         to_status=run.status,
         payload={"attempts": run.attempts, "stuck_since": stuck_since},
     )
-    screen_application_task.delay_on_commit(run.pk)
+    screening_run_enqueue(run=run)
     return 1
 
 
@@ -479,8 +488,6 @@ def rescreen_start(
 def rescreen_dispatch(*, batch_id: int) -> int:
     """Create the batch's runs in chunks and queue one task per run. A redelivered dispatch
     creates runs only for targets the batch does not have yet. Returns how many it created."""
-    from ..tasks import screen_application as screen_application_task
-
     batch = RescreenBatch.objects.get(pk=batch_id)
     existing = set(
         ScreeningRun.objects.filter(batch=batch).values_list("application_id", "licence_id")
@@ -504,7 +511,7 @@ def rescreen_dispatch(*, batch_id: int) -> int:
                 ]
             )
             for run in runs:
-                screen_application_task.delay_on_commit(run.pk)
+                screening_run_enqueue(run=run)
         created += len(runs)
     _batch_finish_if_done(batch.pk)
     return created

@@ -121,7 +121,7 @@ def test_screening_sweep_stuck_recovers_a_run_whose_worker_died_and_redelivery_i
     draft = _draft_with_end_user(world, ALIAS)
     # The worker dies mid-task: the message is gone, the run is left running, with half its
     # flags written. (The queueing is switched off for this submission only.)
-    monkeypatch.setattr(screen_application_task, "delay_on_commit", lambda *args: None)
+    monkeypatch.setattr(run_services, "screening_run_enqueue", lambda **kwargs: None)
     application_submit(actor=world.exporter, application=draft)
     monkeypatch.undo()
     run = draft.screening_runs.get()
@@ -160,3 +160,41 @@ def test_screening_sweep_stuck_recovers_a_run_whose_worker_died_and_redelivery_i
     assert (run.status, run.attempts, run.flag_count) == (ScreeningRun.Status.COMPLETED, 2, 1)
     application = Application.objects.get(pk=draft.pk)
     assert (application.risk_score, application.tier) == (70, "high")
+
+
+def test_a_new_submission_overtakes_a_backlog_of_rescreens(world, transactional_db):
+    """Re-screens are queued at a lower priority: a submission queued after them, on the same
+    queue, is screened first by a worker that finds them all waiting."""
+    _flagging_setup()
+    open_cases = [_draft_with_end_user(world, f"Observatory {n}") for n in range(6)]
+    newcomer = _draft_with_end_user(world, ALIAS)
+    queue = f"priority-test-{uuid.uuid4().hex[:8]}"
+    with tasks_sent_to(queue):
+        rescreens = [
+            run_services.screening_run_request(
+                application=case, trigger=ScreeningRun.Trigger.RESCREEN
+            )
+            for case in open_cases
+        ]
+        application_submit(actor=world.exporter, application=newcomer)  # queued last
+        submission = newcomer.screening_runs.get()
+        with celery_worker(
+            name=f"{queue}@localhost", queue=queue, database_url=worker_database_url()
+        ):
+            _wait_for(
+                lambda: (
+                    not ScreeningRun.objects.filter(
+                        status__in=[ScreeningRun.Status.QUEUED, ScreeningRun.Status.RUNNING]
+                    ).exists()
+                ),
+                what="every run to finish",
+            )
+
+    submission.refresh_from_db()
+    started = sorted(
+        ScreeningRun.objects.filter(pk__in=[run.pk for run in rescreens]).values_list(
+            "started_at", flat=True
+        )
+    )
+    assert submission.started_at < started[0]
+    assert _in_triage(newcomer)
