@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from appeals.models import Appeal
 from exportgov.accounts.models import User
 from exportgov.audit.models import AuditEvent
 from exportgov.audit.services import audit_record
@@ -31,6 +32,17 @@ SHADOW_PERMISSION = "screening.view_shadow_flags"
 # flag raised on the licence by re-screening, which an official still reviews).
 CLOSED_STATUSES = (Status.APPROVED, Status.REFUSED, Status.WITHDRAWN)
 VERB_OF = {Disposition.CONFIRMED: Verb.FLAG_CONFIRMED, Disposition.DISMISSED: Verb.FLAG_DISMISSED}
+
+
+def flag_disposable_on_status(*, flag: Flag, application: Application) -> bool:
+    """Whether the case's status still lets the flag be disposed of: open cases, any flag on
+    a licence (raised by re-screening after approval), and on a decided case a flag that an
+    appeal remitted for a fresh decision, until it has one."""
+    if application.status not in CLOSED_STATUSES or flag.licence_id is not None:
+        return True
+    if application.status == Status.WITHDRAWN or flag.disposition != Disposition.PENDING:
+        return False
+    return flag.appeals.filter(status=Appeal.Status.REMITTED).exists()
 
 
 def _locked(flag: Flag) -> tuple[Application, Flag]:
@@ -83,7 +95,7 @@ def flag_dispose(
     reason = (reason or "").strip()
     application, flag = _locked(flag)
     _require_may_dispose(actor, flag)
-    if application.status in CLOSED_STATUSES and flag.licence_id is None:
+    if not flag_disposable_on_status(flag=flag, application=application):
         raise ApplicationError(
             f"This case is {application.get_status_display().lower()}: its flags can no longer "
             "be confirmed or dismissed.",

@@ -36,7 +36,7 @@ from ..selectors_flags import (
     flag_shadow_list,
     screening_run_latest,
 )
-from ..services.flags import CLOSED_STATUSES, DISPOSE_PERMISSION, flag_dispose
+from ..services.flags import DISPOSE_PERMISSION, flag_disposable_on_status, flag_dispose
 from .lists import explanation_features, explanation_summary
 
 Status = Application.Status
@@ -144,7 +144,7 @@ def may_dispose(user, flag: Flag, application: Application) -> bool:
     permission = SHADOW_PERMISSION if flag.shadow else DISPOSE_PERMISSION
     if not user.has_perm(permission):
         return False
-    if application.status in CLOSED_STATUSES and flag.licence_id is None:
+    if not flag_disposable_on_status(flag=flag, application=application):
         return False
     return flag.is_pending or application.status != Status.RECOMMENDED
 

@@ -388,6 +388,36 @@ def test_appeal_remitted_match_puts_the_flag_back_for_a_fresh_disposition(world)
     assert KnownFalseMatch.objects.filter(flag=flag).exists()
 
 
+def test_a_match_remitted_on_a_refused_case_can_be_disposed_of_again(world, client):
+    """The case stays refused, but the flag the appeal sent back is offered to officials for a
+    fresh decision (before, a decided case's flags could not be disposed of at all)."""
+    application, flag = factories.make_refused_with_flag(world)
+    appeal = factories.make_lodged_appeal(
+        world, subject=Subject.MATCH, application=application, flag=flag
+    )
+    decide(world, appeal, S.REMITTED, reasons="Look at the registry extract.")
+
+    client.force_login(world.case_officer)
+    page = client.get(reverse("licensing:case_detail", args=[application.pk])).content.decode()
+    assert reverse("screening:flag_dispose", args=[application.pk, flag.pk]) in page
+    flag_dispose(
+        actor=world.case_officer,
+        flag=flag,
+        disposition=Flag.Disposition.DISMISSED,
+        reason="The registry extract names another company.",
+    )
+    flag.refresh_from_db()
+    application.refresh_from_db()
+    assert (flag.disposition, application.status) == ("dismissed", Application.Status.REFUSED)
+    with pytest.raises(ApplicationError, match="can no longer be confirmed or dismissed"):
+        flag_dispose(  # once decided again, it is settled like the rest of the case
+            actor=world.case_officer,
+            flag=flag,
+            disposition=Flag.Disposition.CONFIRMED,
+            reason="On second thoughts.",
+        )
+
+
 # --- Learning: each rule version's appeal record ---------------------------------------------
 
 
