@@ -8,9 +8,10 @@ only the public reasons of the live flags of their own organisation's applicatio
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from appeals.models import Appeal
 from exportgov.accounts.models import User
 from licensing.models import Application
 from licensing.permissions import is_member
@@ -21,18 +22,26 @@ SHADOW_PERMISSION = "screening.view_shadow_flags"
 
 
 def _flags() -> QuerySet[Flag]:
-    return Flag.objects.select_related(
-        "rule",
-        "party",
-        "item",
-        "list_version__source",
-        "disposed_by",
-        "application__organisation",
-    ).prefetch_related(
-        Prefetch(
-            "known_false_matches",
-            queryset=KnownFalseMatch.objects.order_by("id"),
-            to_attr="false_matches",
+    """Flags with what their panels show; `has_remitted_appeal` answers, for the whole list
+    in the same query, whether a flag of a decided case may still be disposed of
+    (screening.services.flags.flag_disposable_on_status)."""
+    remitted = Appeal.objects.filter(flag=OuterRef("pk"), status=Appeal.Status.REMITTED)
+    return (
+        Flag.objects.annotate(has_remitted_appeal=Exists(remitted))
+        .select_related(
+            "rule",
+            "party",
+            "item",
+            "list_version__source",
+            "disposed_by",
+            "application__organisation",
+        )
+        .prefetch_related(
+            Prefetch(
+                "known_false_matches",
+                queryset=KnownFalseMatch.objects.order_by("id"),
+                to_attr="false_matches",
+            )
         )
     )
 

@@ -81,16 +81,18 @@ class ScreeningContext:
 
     def chart_row(self, iso2: str):
         """The Country Chart row of a destination (None when the chart has none)."""
-        chart_row_for = _controls("chart_row_for")
+        from screening.controls.lookup import chart_row_for
+
         return self.fact(("chart_row", iso2), lambda: chart_row_for(iso2))
 
     def country_groups(self, iso2: str) -> set[str]:
-        country_groups_of = _controls("country_groups_of")
-        return self.fact(("country_groups", iso2), lambda: set(country_groups_of(iso2)))
+        from screening.controls.lookup import country_groups_of
+
+        return self.fact(("country_groups", iso2), lambda: country_groups_of(iso2))
 
     def licence_determination(self, *, control_code: str, destination: str) -> dict | None:
         """The licence determination as a dict (see screening.controls.determination), or
-        None when the control code is not one the data knows."""
+        None when no control data has been imported."""
         return self.fact(
             ("licence", control_code, destination),
             lambda: _determine(control_code=control_code, destination=destination),
@@ -112,33 +114,15 @@ def context_build(*, application: Application) -> ScreeningContext:
     )
 
 
-def _controls(name: str):
-    """A function of the control-data lookups (screening.controls), by name."""
-    from screening.controls import determination, lookup
-
-    return getattr(determination, name, None) or getattr(lookup, name)
-
-
 def _determine(*, control_code: str, destination: str) -> dict | None:
-    from exportgov.core.exceptions import ApplicationError
+    """licence_determine as a dict; None when no control data was ever imported (the check
+    has nothing to go on), "refer" when the data lapsed or was retired."""
     from screening.controls.determination import ControlDataMissingError, licence_determine
 
     try:
-        result = licence_determine(control_code=control_code, destination=destination)
+        return licence_determine(control_code=control_code, destination=destination).as_dict()
     except ControlDataMissingError:
         return _control_data_ended() if _control_data_has_ended() else None
-    except (ApplicationError, LookupError, ValueError):
-        return None  # a code the control data does not know: nothing to determine
-    if result is None:
-        return None
-    if isinstance(result, dict):
-        return result
-    for method in ("as_dict", "to_dict"):
-        if hasattr(result, method):
-            return getattr(result, method)()
-    from dataclasses import asdict, is_dataclass
-
-    return asdict(result) if is_dataclass(result) else dict(vars(result))
 
 
 def _control_data_has_ended() -> bool:

@@ -42,7 +42,10 @@ def flag_disposable_on_status(*, flag: Flag, application: Application) -> bool:
         return True
     if application.status == Status.WITHDRAWN or flag.disposition != Disposition.PENDING:
         return False
-    return flag.appeals.filter(status=Appeal.Status.REMITTED).exists()
+    remitted = getattr(flag, "has_remitted_appeal", None)  # annotated by the flag selectors
+    if remitted is None:
+        remitted = flag.appeals.filter(status=Appeal.Status.REMITTED).exists()
+    return remitted
 
 
 def _locked(flag: Flag) -> tuple[Application, Flag]:
@@ -151,7 +154,7 @@ def _false_match_record(
     *, actor: User, flag: Flag, application: Application, reason: str
 ) -> KnownFalseMatch:
     evidence = flag.evidence or {}
-    entry_hash = evidence.get("entry_content_hash") or evidence.get("content_hash")
+    entry_hash = evidence.get("entry_content_hash")
     missing = [key for key in ("list", "entry_id") if not evidence.get(key)]
     if (
         flag.rule.kind != Rule.Kind.PARTY_MATCH

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from exportgov.core.exceptions import ApplicationError
+from exportgov.core.paging import PAGE_SIZE
 from licensing.models import Application
 from licensing.views import cases as case_views
 
@@ -41,7 +42,6 @@ from .lists import explanation_features, explanation_summary
 
 Status = Application.Status
 PANEL_TEMPLATE = "screening/flag_panel.html"
-PILOT_FLAGS_PER_PAGE = 25
 LIST_VIEW_PERMISSION = "screening.view_listversion"
 # Evidence keys of a party match that the panel shows in its own words.
 PARTY_MATCH_KEYS = {
@@ -50,17 +50,13 @@ PARTY_MATCH_KEYS = {
     "screened_name_source",
     "list",
     "list_name",
-    "list_version",
     "list_version_id",
     "entry_id",
     "entry_name",
     "entry_content_hash",
-    "content_hash",
     "matched_name",
     "matched_name_kind",
     "matched_name_kind_label",
-    "matched_kind",
-    "kind",
     "score",
     "threshold",
     "explanation",
@@ -116,10 +112,7 @@ def _party_match(user, flag: Flag) -> dict:
         "entry_name": evidence.get("entry_name", ""),
         "matched_name": evidence.get("matched_name", ""),
         "matched_kind": evidence.get("matched_name_kind_label")
-        or evidence.get("matched_name_kind")
-        or evidence.get("matched_kind")
-        or evidence.get("kind")
-        or "",
+        or evidence.get("matched_name_kind", ""),
         "screened_name": evidence.get("screened_name", ""),
         "screened_as_alias": evidence.get("screened_name_source") == "alias",
         "score": _text(score),
@@ -301,7 +294,7 @@ def _pilot_action_url(flag: Flag) -> str:
 def pilot_flags(request: HttpRequest) -> HttpResponse:
     """Pilot rules' pending flags to judge; a pilot's precision comes from these decisions."""
     flags = flag_shadow_list(user=request.user)
-    page = Paginator(flags, PILOT_FLAGS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
     panels = [
         flag_panel(
             request.user,

@@ -429,6 +429,27 @@ def test_pilot_flags_lists_pending_shadow_flags(client, world, case, flags):
     assert "Record the decision" in content
 
 
+def test_pilot_flags_query_count_does_not_grow_with_flags_of_decided_cases(
+    client, world, django_assert_max_num_queries
+):
+    """A decided case's flag is offered for judging only while an appeal has remitted it:
+    that is read with the page's flags, not once per flag."""
+    pilot = RuleFactory(title="Pilot: new exporter", mode=Rule.Mode.PILOT)
+    a_flag(licensing.make_refused(world), rule=pilot)
+    client.force_login(world.policy_admin)
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("screening:pilot_flags"))
+    for _ in range(3):
+        a_flag(licensing.make_refused(world), rule=pilot)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("screening:pilot_flags"))
+
+    content = response.content.decode()
+    assert content.count('data-testid="flag"') == 4
+    assert "Record the decision" not in content  # decided cases, nothing remitted
+
+
 def test_pilot_flag_dispose_judges_a_shadow_flag(client, world, case, flags):
     client.force_login(world.policy_admin)
     url = reverse("screening:pilot_flag_dispose", kwargs={"pk": flags["shadow"].pk})
