@@ -10,6 +10,16 @@ from exportgov.audit import api as audit_api
 from licensing import api as licensing_api
 from screening import api as screening_api
 
+
+def _actions(prefix: str, entity: str, views: dict[str, type]) -> list:
+    """One POST endpoint per action on an object, `<prefix><pk>/<action>/`, named like the
+    service it calls: `<entity>_<action>` (e.g. `appeal_lodge`)."""
+    return [
+        path(f"{prefix}<int:pk>/{action}/", view.as_view(), name=f"{entity}_{action}")
+        for action, view in views.items()
+    ]
+
+
 app_name = "api"
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),
@@ -33,15 +43,13 @@ urlpatterns = [
         licensing_api.ApplicationDetailApi.as_view(),
         name="application_detail",
     ),
-    path(
-        "applications/<int:pk>/submit/",
-        licensing_api.ApplicationSubmitApi.as_view(),
-        name="application_submit",
-    ),
-    path(
-        "applications/<int:pk>/withdraw/",
-        licensing_api.ApplicationWithdrawApi.as_view(),
-        name="application_withdraw",
+    *_actions(
+        "applications/",
+        "application",
+        {
+            "submit": licensing_api.ApplicationSubmitApi,
+            "withdraw": licensing_api.ApplicationWithdrawApi,
+        },
     ),
     path(
         "applications/<int:pk>/documents/",
@@ -66,11 +74,16 @@ urlpatterns = [
         appeals_api.AppealDocumentListApi.as_view(),
         name="appeal_document_list",
     ),
-    path("appeals/<int:pk>/lodge/", appeals_api.AppealLodgeApi.as_view(), name="appeal_lodge"),
-    path(
-        "appeals/<int:pk>/withdraw/",
-        appeals_api.AppealWithdrawApi.as_view(),
-        name="appeal_withdraw",
+    *_actions(
+        "appeals/",
+        "appeal",
+        {
+            "lodge": appeals_api.AppealLodgeApi,
+            "withdraw": appeals_api.AppealWithdrawApi,
+            "assign": appeals_api.AppealAssignApi,
+            "lateness": appeals_api.AppealLatenessApi,
+            "decide": appeals_api.AppealDecideApi,
+        },
     ),
     path(
         "appeals/<int:pk>/information-requests/",
@@ -82,13 +95,6 @@ urlpatterns = [
         appeals_api.AppealInformationAnswerApi.as_view(),
         name="appeal_information_answer",
     ),
-    path("appeals/<int:pk>/assign/", appeals_api.AppealAssignApi.as_view(), name="appeal_assign"),
-    path(
-        "appeals/<int:pk>/lateness/",
-        appeals_api.AppealLatenessApi.as_view(),
-        name="appeal_lateness",
-    ),
-    path("appeals/<int:pk>/decide/", appeals_api.AppealDecideApi.as_view(), name="appeal_decide"),
     path(
         "applications/<int:pk>/appealable/",
         appeals_api.ApplicationAppealableApi.as_view(),

@@ -110,14 +110,20 @@ def _working_days(count: int) -> str:
     return f"{count} working day{'' if count == 1 else 's'}"
 
 
+def due_soon_before(today: date) -> date:
+    """The first deadline that is not yet "due soon" today (the first day with more working days
+    left than DUE_SOON_WORKING_DAYS): a running clock is due soon or overdue exactly when its
+    deadline falls before this day."""
+    return add_working_days(today, DUE_SOON_WORKING_DAYS + 1)
+
+
 def deadline_state_q(*, state: str, today: date) -> models.Q:
     """The rows (cases, appeals: anything with `deadline_on` and `clock_paused_since`) whose
     running clock is in `state` today, as `deadline_status` would say of each: overdue before
     today; due soon from today while no more than DUE_SOON_WORKING_DAYS working days are left;
     on track after that. A paused clock is in no state."""
     running = models.Q(deadline_on__isnull=False, clock_paused_since__isnull=True)
-    # The first day with more working days left than "due soon" allows.
-    too_far = add_working_days(today, DUE_SOON_WORKING_DAYS + 1)
+    too_far = due_soon_before(today)
     if state == DeadlineState.OVERDUE:
         return running & models.Q(deadline_on__lt=today)
     if state == DeadlineState.DUE_SOON:

@@ -3,19 +3,21 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from appeals.selectors import appeal_queue
+from exportgov.accounts.models import Invitation
 from exportgov.accounts.roles import Role
 from exportgov.accounts.selectors import (
-    organisation_invitation_list,
     organisation_list_for_user,
     team_list_for_user,
     user_counts_by_role,
 )
 from exportgov.audit.selectors import audit_event_list
 from exportgov.notifications.selectors import notification_unread_count
+from licensing.deadlines import DeadlineState, deadline_state_q
 from licensing.models import Application, Licence
 from licensing.selectors import (
     application_list_for_user,
@@ -35,6 +37,8 @@ OPEN_CASE = [
     Status.IN_CONSULTATION,
     Status.RECOMMENDED,
 ]
+# What `organisation_invitation_list` lists, counted for every organisation in one query.
+PENDING_INVITATION = Q(invitations__status=Invitation.Status.PENDING)
 
 
 @dataclass(frozen=True)
@@ -118,8 +122,12 @@ def _exporter_cards(user) -> list[Card]:
             empty_text="No active licence yet.",
         ),
     ]
-    for organisation in organisation_list_for_user(user=user).filter(memberships__user=user):
-        pending = organisation_invitation_list(organisation=organisation).count()
+    organisations = (
+        organisation_list_for_user(user=user)
+        .filter(memberships__user=user)
+        .annotate(pending=Count("invitations", filter=PENDING_INVITATION, distinct=True))
+    )
+    for organisation in organisations:
         cards.append(
             Card(
                 title=organisation.name,
@@ -127,7 +135,11 @@ def _exporter_cards(user) -> list[Card]:
                 unit="member",
                 link=reverse("accounts:organisation_detail", kwargs={"pk": organisation.pk}),
                 link_text="Manage your organisation",
-                note=f"Invitations waiting to be accepted: {pending}." if pending else "",
+                note=(
+                    f"Invitations waiting to be accepted: {organisation.pending}."
+                    if organisation.pending
+                    else ""
+                ),
             )
         )
     if not cards:
@@ -173,7 +185,8 @@ def _case_officer_cards(user) -> list[Card]:
 
 
 def _overdue_note(cases, today) -> str:
-    overdue = cases.filter(deadline_on__lt=today, clock_paused_since__isnull=True).count()
+    """For cases or appeals: how many of them have a running clock past its deadline."""
+    overdue = cases.filter(deadline_state_q(state=DeadlineState.OVERDUE, today=today)).count()
     return f"{overdue} past its deadline." if overdue else ""
 
 
@@ -209,11 +222,11 @@ def _advisor_cards(user) -> list[Card]:
 
 
 def _official_cards(user) -> list[Card]:
-    teams = team_list_for_user(user=user)
+    teams = list(team_list_for_user(user=user))  # counted and named from one read
     return [
         Card(
             title="Your teams",
-            count=teams.count(),
+            count=len(teams),
             unit="team",
             link=reverse("accounts:profile"),
             link_text=", ".join(team.name for team in teams) or "See your account",
@@ -226,8 +239,6 @@ def _official_cards(user) -> list[Card]:
 def _appeals_reviewer_cards(user) -> list[Card]:
     queue = reverse("appeals:appeal_queue")
     mine = appeal_queue(user=user, filters={"reviewer": "me"})
-    today = timezone.localdate()
-    overdue = mine.filter(deadline_on__lt=today, clock_paused_since__isnull=True).count()
     return [
         Card(
             title="Appeals waiting",
@@ -244,7 +255,7 @@ def _appeals_reviewer_cards(user) -> list[Card]:
             link=queue + "?reviewer=mine",
             link_text="Open your appeals",
             empty_text="No appeal is assigned to you.",
-            note=f"{overdue} past its deadline." if overdue else "",
+            note=_overdue_note(mine, timezone.localdate()),
         ),
         *_official_cards(user),
     ]

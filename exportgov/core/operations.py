@@ -41,6 +41,7 @@ OPEN_STATUSES = [
     Status.RECOMMENDED,
 ]
 UNTIERED = "untiered"
+OVERDUE, DUE_SOON = deadlines.DeadlineState.OVERDUE, deadlines.DeadlineState.DUE_SOON
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ class DeadlineRow:
     @property
     def label(self) -> str:
         return deadlines.days_left_label(self.days_left)
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == OVERDUE
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,11 @@ class OperationsReport:
     health: dict
     row_limit: int = ROW_LIMIT
 
+    @property
+    def deadline_rows(self) -> list[DeadlineRow]:
+        """The overdue cases, then those due soon: the rows of the deadlines table."""
+        return [*self.overdue, *self.due_soon]
+
 
 def operations_report_for_user(*, user: User, today: date | None = None) -> OperationsReport:
     """The whole dashboard for an official with `licensing.view_application` (else 403)."""
@@ -117,14 +127,7 @@ def operations_report_for_user(*, user: User, today: date | None = None) -> Oper
     )
 
 
-def due_soon_before(today: date) -> date:
-    """The first deadline that is not yet "due soon": a case is due soon (or overdue) exactly
-    when its deadline falls before this day."""
-    return deadlines.add_working_days(today, deadlines.DUE_SOON_WORKING_DAYS + 1)
-
-
 def _queues_by_tier(cases, today: date) -> tuple[list[TierQueue], dict[str, int]]:
-    running = Q(deadline_on__isnull=False, clock_paused_since__isnull=True)
     rows = (
         cases.filter(status__in=OPEN_STATUSES)
         .order_by()
@@ -133,11 +136,8 @@ def _queues_by_tier(cases, today: date) -> tuple[list[TierQueue], dict[str, int]
             triage=Count("pk", filter=Q(status=Status.TRIAGE)),
             under_review=Count("pk", filter=Q(status=Status.UNDER_REVIEW)),
             open=Count("pk"),
-            overdue=Count("pk", filter=running & Q(deadline_on__lt=today)),
-            due_soon=Count(
-                "pk",
-                filter=running & Q(deadline_on__gte=today, deadline_on__lt=due_soon_before(today)),
-            ),
+            overdue=Count("pk", filter=deadlines.deadline_state_q(state=OVERDUE, today=today)),
+            due_soon=Count("pk", filter=deadlines.deadline_state_q(state=DUE_SOON, today=today)),
             paused=Count("pk", filter=Q(clock_paused_since__isnull=False)),
             screening_failed=Count("pk", filter=Q(status=Status.SCREENING_FAILED)),
         )
@@ -163,10 +163,9 @@ def _deadline_rows(cases, today: date) -> tuple[list[DeadlineRow], list[Deadline
     """Cases past or near their deadline, most overdue first (at most ROW_LIMIT of them)."""
     near = (
         cases.filter(
+            deadlines.deadline_state_q(state=OVERDUE, today=today)
+            | deadlines.deadline_state_q(state=DUE_SOON, today=today),
             status__in=OPEN_STATUSES,
-            deadline_on__isnull=False,
-            deadline_on__lt=due_soon_before(today),
-            clock_paused_since__isnull=True,
         )
         .select_related("organisation", "assigned_officer")
         .order_by("deadline_on", "pk")[:ROW_LIMIT]
@@ -176,7 +175,7 @@ def _deadline_rows(cases, today: date) -> tuple[list[DeadlineRow], list[Deadline
         left = deadlines.working_days_left(deadline=application.deadline_on, today=today)
         state = deadlines.deadline_status(days_left=left)
         row = DeadlineRow(application=application, days_left=left, state=state.value)
-        (overdue if state == deadlines.DeadlineState.OVERDUE else due_soon).append(row)
+        (overdue if state == OVERDUE else due_soon).append(row)
     return overdue, due_soon
 
 

@@ -136,26 +136,47 @@ def _by_month(
     )
 
 
+def _breakdowns(
+    cases: list[dict], start: date, end: date, cell: Callable[[list], dict], *, by_tier: bool
+) -> dict:
+    """A figure's cell overall, then by tier (if `by_tier`) and by month."""
+    tiers = {"by_tier": _by_tier(cases, cell)} if by_tier else {}
+    return {"overall": cell(cases), **tiers, "by_month": _by_month(cases, start, end, cell)}
+
+
 def _decided_cases(start: date, end: date) -> list[dict]:
+    """The cases decided in the period, read once for turnaround, deadline and outcomes; each
+    with its month and day of decision and, once submitted, its working days."""
     after, before = _bounds(start, end)
     rows = Application.objects.filter(
-        status__in=DECIDED,
-        decided_at__gte=after,
-        decided_at__lt=before,
-        submitted_at__isnull=False,
-    ).values("pk", "tier", "status", "submitted_at", "decided_at", "paused_working_days")
-    return [
-        {
-            **row,
-            "month": _month_of(row["decided_at"]),
-            "working_days": case_working_days(
+        status__in=DECIDED, decided_at__gte=after, decided_at__lt=before
+    ).values(
+        "pk", "tier", "status", "submitted_at", "decided_at", "paused_working_days", "deadline_on"
+    )
+    cases = []
+    for row in rows:
+        decided_on = timezone.localdate(row["decided_at"])
+        working_days = None
+        if row["submitted_at"] is not None:
+            working_days = case_working_days(
                 submitted_on=timezone.localdate(row["submitted_at"]),
-                decided_on=timezone.localdate(row["decided_at"]),
+                decided_on=decided_on,
                 paused_working_days=row["paused_working_days"],
-            ),
-        }
-        for row in rows
-    ]
+            )
+        cases.append(
+            {
+                **row,
+                "month": _month_of(row["decided_at"]),
+                "decided_on": decided_on,
+                "working_days": working_days,
+            }
+        )
+    return cases
+
+
+def _submitted(decided: list[dict]) -> list[dict]:
+    """The decided cases that went through submission (turnaround and outcomes count these)."""
+    return [case for case in decided if case["submitted_at"] is not None]
 
 
 # Turnaround ----------------------------------------------------------------------------------
@@ -179,12 +200,8 @@ def turnaround(start: date, end: date, *, decided: list[dict] | None = None) -> 
     """Working days from submission to decision of the cases decided in the period: median
     and 90th percentile, overall, by tier and by month of decision. `decided`: the period's
     decided cases when the caller has read them already."""
-    cases = _decided_cases(start, end) if decided is None else decided
-    return {
-        "overall": _turnaround_cell(cases),
-        "by_tier": _by_tier(cases, _turnaround_cell),
-        "by_month": _by_month(cases, start, end, _turnaround_cell),
-    }
+    cases = _submitted(_decided_cases(start, end) if decided is None else decided)
+    return _breakdowns(cases, start, end, _turnaround_cell, by_tier=True)
 
 
 # Deadline ------------------------------------------------------------------------------------
@@ -204,29 +221,13 @@ def _deadline_cell(cases: list[dict]) -> dict:
     }
 
 
-def deadline_share(start: date, end: date) -> dict:
+def deadline_share(start: date, end: date, *, decided: list[dict] | None = None) -> dict:
     """Of the cases decided in the period (that had a deadline), how many were decided on or
-    before their deadline: overall, by tier and by month of decision."""
-    after, before = _bounds(start, end)
-    rows = Application.objects.filter(
-        status__in=DECIDED,
-        decided_at__gte=after,
-        decided_at__lt=before,
-        deadline_on__isnull=False,
-    ).values("tier", "decided_at", "deadline_on")
-    cases = [
-        {
-            **row,
-            "decided_on": timezone.localdate(row["decided_at"]),
-            "month": _month_of(row["decided_at"]),
-        }
-        for row in rows
-    ]
-    return {
-        "overall": _deadline_cell(cases),
-        "by_tier": _by_tier(cases, _deadline_cell),
-        "by_month": _by_month(cases, start, end, _deadline_cell),
-    }
+    before their deadline: overall, by tier and by month of decision. `decided` as for
+    `turnaround`."""
+    decided = _decided_cases(start, end) if decided is None else decided
+    cases = [case for case in decided if case["deadline_on"] is not None]
+    return _breakdowns(cases, start, end, _deadline_cell, by_tier=True)
 
 
 # Outcomes ------------------------------------------------------------------------------------
@@ -284,11 +285,8 @@ def outcomes(start: date, end: date, *, decided: list[dict] | None = None) -> di
     """Cases closed in the period (approved, refused or withdrawn) and the share of each,
     overall and by month of closing. `decided` as for `turnaround`."""
     decided = _decided_cases(start, end) if decided is None else decided
-    cases = decided + _withdrawn_cases(start, end)
-    return {
-        "overall": _outcome_cell(cases),
-        "by_month": _by_month(cases, start, end, _outcome_cell),
-    }
+    cases = _submitted(decided) + _withdrawn_cases(start, end)
+    return _breakdowns(cases, start, end, _outcome_cell, by_tier=False)
 
 
 # Appeals -------------------------------------------------------------------------------------
@@ -319,10 +317,7 @@ def appeals(start: date, end: date) -> dict:
         "status", "lodged_at"
     )
     lodged = [{**row, "month": _month_of(row["lodged_at"])} for row in rows]
-    return {
-        "overall": _appeal_cell(lodged),
-        "by_month": _by_month(lodged, start, end, _appeal_cell),
-    }
+    return _breakdowns(lodged, start, end, _appeal_cell, by_tier=False)
 
 
 # Flags ---------------------------------------------------------------------------------------
@@ -382,10 +377,7 @@ def flags(start: date, end: date) -> dict:
         }
         for row in rows
     ]
-    return {
-        "overall": _flag_cell(cases),
-        "by_month": _by_month(cases, start, end, _flag_cell),
-    }
+    return _breakdowns(cases, start, end, _flag_cell, by_tier=False)
 
 
 # Rule precision ------------------------------------------------------------------------------
@@ -450,8 +442,8 @@ FIGURES: dict[str, Callable[[date, date], dict | list]] = {
 def all_figures(start: date, end: date) -> dict:
     """Every figure for the period, with the period and the suppression threshold. The
     period's decided cases are read once for the figures that share them."""
-    decided = _decided_cases(start, end)
-    shared = {"turnaround": {"decided": decided}, "outcomes": {"decided": decided}}
+    decided = {"decided": _decided_cases(start, end)}
+    shared = {"turnaround": decided, "deadline": decided, "outcomes": decided}
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "min_count": min_count(),

@@ -113,3 +113,122 @@ def test_policy_admin_dashboard_counts_sunset_reviews_and_comments_to_moderate(c
 
     assert _count(page, "review") == 1
     assert _count(page, "comments") == 2
+
+
+def _more_of_everything(world) -> None:
+    """Organisations of the exporter with invitations, open cases, an appeal under review."""
+    from exportgov.accounts import services
+    from exportgov.accounts.models import Membership, Organisation
+    from tests.accounts.factories import UserFactory
+    from tests.appeals.factories import make_lodged_appeal
+    from tests.licensing.factories import make_under_review
+
+    for number in range(3):
+        organisation = services.organisation_create(
+            actor=None,
+            name=f"Eastwind {number} Ltd",
+            kind=Organisation.Kind.COMPANY,
+            country="GB",
+            admin=UserFactory(),
+        )
+        services.membership_add(
+            actor=None, organisation=organisation, user=world.exporter, role=Membership.Role.ADMIN
+        )
+        services.invitation_create(
+            actor=world.exporter,
+            organisation=organisation,
+            email=f"new{number}@example.org",
+            role=Membership.Role.MEMBER,
+        )
+        make_submitted(world)
+        make_under_review(world, officer=world.case_officer)
+    make_lodged_appeal(world)
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "exporter",
+        "case_officer",
+        "senior_official",
+        "advisor",
+        "appeals_reviewer",
+        "policy_admin",
+        "auditor",
+    ],
+)
+def test_dashboard_panels_use_a_fixed_number_of_queries(world, role, django_assert_max_num_queries):
+    from exportgov.accounts.models import User
+    from exportgov.core.dashboard import dashboard_panels_for
+
+    def measure() -> int:
+        user = User.objects.get(pk=getattr(world, role).pk)  # roles and permissions not cached
+        with django_assert_max_num_queries(12) as captured:
+            dashboard_panels_for(user=user)
+        return len(captured)
+
+    measure()  # content types are cached after the first call
+    few = measure()
+    _more_of_everything(world)
+
+    assert measure() == few
+
+
+def test_exporter_dashboard_notes_each_organisations_pending_invitations(client, world):
+    from exportgov.accounts import services
+    from exportgov.accounts.models import Membership
+
+    for email in ("one@example.org", "two@example.org"):
+        services.invitation_create(
+            actor=world.exporter,
+            organisation=world.organisation,
+            email=email,
+            role=Membership.Role.MEMBER,
+        )
+
+    page = _dashboard(client, world.exporter)
+
+    assert "Invitations waiting to be accepted: 2." in page
+    assert _count(page, "members") == 2  # the exporter and the colleague; invitations are not
+    assert "Invitations waiting" not in _dashboard(client, world.other_exporter)
+
+
+def test_official_dashboard_counts_and_names_the_users_teams(client, world):
+    from exportgov.accounts import services
+
+    services.team_member_add(actor=None, team=world.defence_team, user=world.case_officer)
+
+    page = _dashboard(client, world.case_officer)
+
+    assert _count(page, "teams") == 2
+    assert "Licensing unit, Defence advisers" in page or "Defence advisers, Licensing unit" in page
+    assert _count(_dashboard(client, world.auditor), "unread") == 0  # no team card for auditors
+    assert "Your teams" not in _dashboard(client, world.auditor)
+
+
+def test_officer_and_reviewer_dashboards_note_running_clocks_past_their_deadline(client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    from appeals.models import Appeal
+    from licensing.models import Application
+    from tests.appeals.factories import make_lodged_appeal
+    from tests.licensing.factories import make_under_review
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    late, paused = (make_under_review(world, officer=world.case_officer) for _ in range(2))
+    Application.objects.filter(pk=late.pk).update(deadline_on=yesterday)
+    Application.objects.filter(pk=paused.pk).update(
+        deadline_on=yesterday, clock_paused_since=yesterday
+    )
+    appeal = make_lodged_appeal(world)
+    Appeal.objects.filter(pk=appeal.pk).update(deadline_on=yesterday)
+
+    officer_page = _dashboard(client, world.case_officer)
+    reviewer_page = _dashboard(client, world.appeals_reviewer)
+
+    assert _count(officer_page, "open cases") == 2
+    assert "1 past its deadline." in officer_page  # the paused clock is not counted
+    assert _count(reviewer_page, "open appeal") == 1
+    assert "1 past its deadline." in reviewer_page

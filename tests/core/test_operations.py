@@ -3,6 +3,7 @@
 progress, the workers' health, and a fixed query budget."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -10,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from exportgov.accounts.models import User
-from exportgov.core.operations import due_soon_before, operations_report_for_user
+from exportgov.core.operations import operations_report_for_user
+from licensing.deadlines import due_soon_before
 from licensing.models import Application
 from licensing.services import applications as application_services
 from licensing.services import cases as case_services
@@ -168,6 +170,33 @@ def test_operations_page_shows_the_figures_with_links_to_the_cases(client, world
     assert reverse("licensing:case_detail", args=[failed.pk]) in failed_row
     assert "Worker lost" in failed_row
     assert 'data-testid="health-database"' in html
+
+
+def test_operations_page_lists_overdue_then_due_soon_cases_each_marked(
+    client, world, cases, settings
+):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # the health check answers at once
+    client.force_login(world.case_officer)
+
+    with time_machine.travel(datetime.datetime(2026, 4, 30, 10, tzinfo=datetime.UTC), tick=False):
+        html = client.get(reverse("core:operations")).content.decode()
+
+    table = html.split('data-testid="deadline-cases"')[1].split("</table>")[0]
+    rows = re.findall(
+        r'<tr class="([^"]+)" data-testid="([^"]+)">.*?<span class="usa-tag ([^"]+)">([^<]+)<',
+        table,
+        re.S,
+    )
+    overdue, today, soon = (
+        cases[name].reference
+        for name in ("high_review_overdue", "medium_review_due_today", "medium_review_due_soon")
+    )
+    red, amber = ("bg-error-lighter", "bg-error"), ("bg-warning-lighter", "bg-warning text-ink")
+    assert rows == [
+        (red[0], f"overdue-{overdue}", red[1], "Overdue by 1 working day"),
+        (amber[0], f"due-soon-{today}", amber[1], "Due today"),
+        (amber[0], f"due-soon-{soon}", amber[1], "3 working days left"),
+    ]
 
 
 def test_operations_page_renders_when_redis_is_down(client, world, settings):

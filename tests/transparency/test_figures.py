@@ -231,6 +231,27 @@ def test_all_figures_reads_the_decided_cases_once_and_agrees_with_each_figure(
     assert {name: together[name] for name in separately} == separately
 
 
+def test_all_figures_read_the_decided_cases_once_for_turnaround_deadline_and_outcomes(
+    december, django_assert_max_num_queries
+):
+    # A decided case with a deadline but no submission counts only in the deadline figure.
+    Application.objects.filter(pk=december.cases["E"].pk).update(submitted_at=None)
+    separately = {
+        "turnaround": figures.turnaround(*DECEMBER),
+        "deadline": figures.deadline_share(*DECEMBER),
+        "outcomes": figures.outcomes(*DECEMBER),
+    }
+    with django_assert_max_num_queries(20) as context:
+        together = figures.all_figures(*DECEMBER)
+
+    decided_reads = [q["sql"] for q in context.captured_queries if '"decided_at" >=' in q["sql"]]
+    assert len(decided_reads) == 1
+    assert {name: together[name] for name in separately} == separately
+    assert separately["turnaround"]["overall"]["suppressed"] is True  # 4 submitted cases
+    assert separately["deadline"]["overall"]["cases"] == 5
+    assert separately["outcomes"]["overall"]["cases"] == 5  # A to D and the withdrawal
+
+
 def test_published_figures_are_cached_for_the_configured_time(december, settings):
     from django.core.cache import cache
 
