@@ -13,11 +13,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from exportgov.accounts.models import User
+from exportgov.core.paging import PAGE_SIZE
 
 from .models import Consultation, ConsultationComment, Rule
 
@@ -98,21 +101,28 @@ def consultation_public_list(*, today: datetime.date | None = None) -> list[Cons
     return _tag_state(consultations, today)
 
 
-def consultation_public_get(*, pk: int, today: datetime.date | None = None) -> dict:
+def consultation_public_get(
+    *, pk: int, page_number: str | int | None = None, today: datetime.date | None = None
+) -> dict:
     """One consultation for the public page: the consultation (published fields only are
-    shown), its public comments and how many still await moderation."""
+    shown), `page`: the page `page_number` of its public comments (oldest first, as
+    `PublicComment`s), and how many comments are published and how many await moderation."""
     today = today or timezone.localdate()
-    consultation = get_object_or_404(Consultation.objects.select_related("rule"), pk=pk)
+    consultation = get_object_or_404(
+        _with_counts(Consultation.objects.select_related("rule")), pk=pk
+    )
     _tag_state([consultation], today)
     comments = consultation.comments.exclude(status=CommentStatus.PENDING).order_by(
         "submitted_at", "id"
     )
-    public = [_public_comment(comment) for comment in comments]
+    page = Paginator(comments, PAGE_SIZE).get_page(page_number)
+    page.object_list = [_public_comment(comment) for comment in page.object_list]
     return {
         "consultation": consultation,
-        "comments": public,
-        "published_count": sum(1 for comment in public if comment.published),
-        "pending_count": consultation.comments.filter(status=CommentStatus.PENDING).count(),
+        "page": page,
+        "comments": page.object_list,
+        "published_count": consultation.comments_published,
+        "pending_count": consultation.comments_pending,
     }
 
 
@@ -139,18 +149,37 @@ def consultation_list_for_user(
 def consultation_get_for_user(
     *, user: User, pk: int, today: datetime.date | None = None
 ) -> Consultation:
-    """One consultation with all its comments (`comment_list`, oldest first) and counts."""
+    """One consultation with its counts of comments by status (its comments:
+    `consultation_comment_list_for_user`)."""
     _authorise(user)
     today = today or timezone.localdate()
     consultation = get_object_or_404(
         _with_counts(Consultation.objects.select_related("rule", "opened_by", "decided_by")),
         pk=pk,
     )
-    consultation.comment_list = list(
-        consultation.comments.select_related("moderated_by", "user").order_by("submitted_at", "id")
-    )
     _tag_state([consultation], today)
     return consultation
+
+
+def consultation_comment_list_for_user(
+    *, user: User, consultation: Consultation
+) -> QuerySet[ConsultationComment]:
+    """Every comment on the consultation, whatever its status, oldest first."""
+    _authorise(user)
+    return consultation.comments.select_related("moderated_by", "user").order_by(
+        "submitted_at", "id"
+    )
+
+
+def consultation_comment_get_for_user(
+    *, user: User, consultation: Consultation, pk: str | int
+) -> ConsultationComment:
+    """One comment on the consultation (404 when the consultation has no such comment)."""
+    if not str(pk).isdigit():
+        raise Http404("No such comment on this consultation.")
+    return get_object_or_404(
+        consultation_comment_list_for_user(user=user, consultation=consultation), pk=pk
+    )
 
 
 def consultation_rule_choices() -> QuerySet[Rule]:

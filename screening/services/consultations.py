@@ -26,7 +26,6 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from exportgov.accounts.models import User
 from exportgov.audit.models import AuditEvent
@@ -34,7 +33,7 @@ from exportgov.audit.services import audit_record
 from exportgov.notifications.services import notification_send
 
 from ..models import Consultation, ConsultationComment, PublicNotice, Rule
-from .notices import notice_publish
+from .notices import notice_day, notice_publish
 
 Verb = AuditEvent.Verb
 Outcome = Consultation.Outcome
@@ -49,10 +48,6 @@ NOTIFICATION_TEMPLATE = "consultation_comment_pending"
 TITLE_MAX_CHARS = Consultation._meta.get_field("title").max_length
 AUTHOR_MAX_CHARS = ConsultationComment._meta.get_field("author_name").max_length
 ORGANISATION_MAX_CHARS = ConsultationComment._meta.get_field("organisation_name").max_length
-
-
-def _day(value: datetime.date) -> str:
-    return date_format(value, "j F Y")
 
 
 def consultation_earliest_close(*, today: datetime.date | None = None) -> datetime.date:
@@ -94,7 +89,7 @@ def consultation_open_clean(
     elif closes_on < earliest:
         errors["closes_on"] = [
             f"A consultation stays open for at least {settings.CONSULTATION_MIN_DAYS} days: "
-            f"the earliest closing date is {_day(earliest)}."
+            f"the earliest closing date is {notice_day(earliest)}."
         ]
     if rule is not None and rule.status != Rule.Status.CURRENT:
         errors["rule"] = [
@@ -158,7 +153,7 @@ def consultation_open(
         title=f"Consultation: {consultation.title}",
         summary=(
             f"{subject} is proposed for public comment: {consultation.proposal}\n\n"
-            f"Comments are welcome until the end of {_day(consultation.closes_on)}."
+            f"Comments are welcome until the end of {notice_day(consultation.closes_on)}."
         ),
         justification=consultation.rationale,
         actor=actor,
@@ -226,7 +221,7 @@ def consultation_comment_submit(
             message = "This consultation has been decided; it no longer accepts comments."
         else:
             message = (
-                f"This consultation closed on {_day(consultation.closes_on)}; it no longer "
+                f"This consultation closed on {notice_day(consultation.closes_on)}; it no longer "
                 "accepts comments."
             )
         raise ValidationError(message)
@@ -319,7 +314,7 @@ def consultation_decide_clean(
         raise ValidationError("This consultation has already been decided.")
     if today <= consultation.closes_on:
         raise ValidationError(
-            f"Comments are accepted until the end of {_day(consultation.closes_on)}; decide "
+            f"Comments are accepted until the end of {notice_day(consultation.closes_on)}; decide "
             "after the closing date."
         )
     if pending:
@@ -401,7 +396,7 @@ def consultation_decide(
         kind=PublicNotice.Kind.CONSULTATION_DECIDED,
         title=f"Consultation decided: {consultation.title}",
         summary=(
-            f"The consultation closed on {_day(consultation.closes_on)}. Decision: "
+            f"The consultation closed on {notice_day(consultation.closes_on)}. Decision: "
             f"{consultation.get_outcome_display().lower()}. {received} "
             f"comment{'s' if received != 1 else ''} received, {published} published."
             f"{follow_up}"

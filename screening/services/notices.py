@@ -9,6 +9,8 @@ its notice, using only published fields: never a rule's weight, parameters or ow
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -123,8 +125,20 @@ def notice_subscription_set(*, actor: User, active: bool) -> NoticeSubscription:
 # --- notices for the changes other services make -----------------------------------------
 
 
-def _day(value) -> str:
+def notice_day(value: datetime.date | None) -> str:
+    """A date as every published text writes it ("4 May 2026")."""
     return date_format(value, "j F Y") if value else "no date given"
+
+
+def notice_subject_name(subject: Rule | ControlDataset) -> str:
+    """How a notice's summary names the rule version or control dataset it is about, at the
+    start of a sentence."""
+    if isinstance(subject, Rule):
+        return f"Version {subject.version} of rule {subject.code} ({subject.get_kind_display()})"
+    return (
+        f"The {subject.get_kind_display()} ({subject.citation}, issued "
+        f"{notice_day(subject.issue_date)})"
+    )
 
 
 def rule_notice_publish(*, rule: Rule, actor: User | None) -> PublicNotice:
@@ -142,8 +156,8 @@ def rule_notice_publish(*, rule: Rule, actor: User | None) -> PublicNotice:
         Kind.RULE_AMENDED: "amends the rule",
     }[kind]
     summary = (
-        f"Version {rule.version} of rule {rule.code} ({rule.get_kind_display()}) {what}. "
-        f"In force from {_day(rule.effective_from)}; to be reviewed by {_day(rule.sunset_on)}."
+        f"{notice_subject_name(rule)} {what}. In force from {notice_day(rule.effective_from)}; "
+        f"to be reviewed by {notice_day(rule.sunset_on)}."
     )
     justification = rule.public_justification
     if rule.change_reason:
@@ -163,7 +177,7 @@ def list_version_notice_publish(*, version: ListVersion, actor: User | None) -> 
     source = version.source
     summary = (
         f"Screening now uses the version of {source.name} published on "
-        f"{_day(version.publisher_date)}: {version.entry_count} entries "
+        f"{notice_day(version.publisher_date)}: {version.entry_count} entries "
         f"({version.added_count} added, {version.removed_count} removed, "
         f"{version.changed_count} changed since the previous version)."
     )
@@ -171,7 +185,7 @@ def list_version_notice_publish(*, version: ListVersion, actor: User | None) -> 
         kind=Kind.LIST_VERSION,
         title=f"New version of {source.name}",
         summary=summary,
-        justification=f"Published by {source.publisher} on {_day(version.publisher_date)}.",
+        justification=f"Published by {source.publisher} on {notice_day(version.publisher_date)}.",
         actor=actor,
         list_version=version,
     )
@@ -181,10 +195,10 @@ def control_dataset_notice_publish(*, dataset: ControlDataset, actor: User | Non
     """The notice that a new edition of control data is now applied."""
     summary = (
         f"Screening now uses the {dataset.get_kind_display()} ({dataset.citation}) as issued "
-        f"on {_day(dataset.issue_date)}: {dataset.row_count} rows."
+        f"on {notice_day(dataset.issue_date)}: {dataset.row_count} rows."
     )
     justification = dataset.justification or (
-        f"The edition of {dataset.citation} issued on {_day(dataset.issue_date)}"
+        f"The edition of {dataset.citation} issued on {notice_day(dataset.issue_date)}"
         + (f", published at {dataset.source_url}." if dataset.source_url else ".")
     )
     return notice_publish(

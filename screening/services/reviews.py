@@ -25,7 +25,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from exportgov.accounts.models import User
 from exportgov.audit.models import AuditEvent
@@ -33,7 +32,7 @@ from exportgov.audit.services import audit_record
 from exportgov.notifications.services import notification_send
 
 from ..models import ControlDataset, PublicNotice, Rule, SunsetReview
-from .notices import notice_publish
+from .notices import notice_day, notice_publish, notice_subject_name
 
 Verb = AuditEvent.Verb
 Decision = SunsetReview.Decision
@@ -42,16 +41,13 @@ MANAGE_PERMISSION = "screening.manage_rules"
 NOTIFICATION_TEMPLATE = "sunset_review_opened"
 
 
-def _day(value: datetime.date) -> str:
-    return date_format(value, "j F Y")
-
-
 def subject_label(subject: Rule | ControlDataset) -> str:
     """How notices, notifications and pages name a review's subject."""
     if isinstance(subject, Rule):
         return f"rule {subject.code} version {subject.version} (“{subject.title}”)"
     return (
-        f"the {subject.get_kind_display()} ({subject.citation}, issued {_day(subject.issue_date)})"
+        f"the {subject.get_kind_display()} ({subject.citation}, issued "
+        f"{notice_day(subject.issue_date)})"
     )
 
 
@@ -171,9 +167,8 @@ def _rule_lapse(*, rule_id: int, today: datetime.date) -> bool:
         kind=Kind.RULE_LAPSED,
         title=f"Rule lapsed: {rule.title}",
         summary=(
-            f"Version {rule.version} of rule {rule.code} ({rule.get_kind_display()}) reached "
-            f"its sunset on {_day(rule.sunset_on)} without being renewed and no longer applies "
-            "to new screenings."
+            f"{notice_subject_name(rule)} reached its sunset on {notice_day(rule.sunset_on)} "
+            f"without being renewed: {_no_longer_applied(rule)}."
         ),
         justification=rule.public_justification,
         rule=rule,
@@ -193,10 +188,8 @@ def _dataset_lapse(*, dataset_id: int, today: datetime.date) -> bool:
         kind=Kind.CONTROL_DATA_LAPSED,
         title=f"Control data lapsed: {dataset.get_kind_display()}",
         summary=(
-            f"The {dataset.get_kind_display()} ({dataset.citation}, issued "
-            f"{_day(dataset.issue_date)}) reached its sunset on {_day(dataset.sunset_on)} "
-            "without being renewed and is no longer applied: checks that need it now refer "
-            "cases to an official."
+            f"{notice_subject_name(dataset)} reached its sunset on {notice_day(dataset.sunset_on)} "
+            f"without being renewed: {_no_longer_applied(dataset)}."
         ),
         justification=dataset.justification,
         control_dataset=dataset,
@@ -257,7 +250,7 @@ def renewal_sunset_problem(*, sunset: datetime.date, today: datetime.date) -> st
     if sunset > latest:
         return (
             f"A sunset date may be at most {settings.SUNSET_RENEWAL_MAX_DAYS} days ahead: "
-            f"the latest sunset date is {_day(latest)}."
+            f"the latest sunset date is {notice_day(latest)}."
         )
     return None
 
@@ -375,9 +368,7 @@ def _rule_decision_apply(*, actor: User, review: SunsetReview) -> dict:
         _notice(
             Kind.RULE_RENEWED,
             f"Rule renewed: {rule.title}",
-            f"Version {rule.version} of rule {rule.code} ({rule.get_kind_display()}) was "
-            f"reviewed and renewed: it now applies until {_day(rule.sunset_on)} "
-            f"(previously {_day(old_sunset)}).",
+            _renewed_summary(rule, old_sunset=old_sunset),
             review=review,
             actor=actor,
             rule=rule,
@@ -388,8 +379,7 @@ def _rule_decision_apply(*, actor: User, review: SunsetReview) -> dict:
         _notice(
             Kind.RULE_RETIRED,
             f"Rule retired: {rule.title}",
-            f"Version {rule.version} of rule {rule.code} ({rule.get_kind_display()}) was "
-            "reviewed and retired: it no longer applies to new screenings.",
+            _retired_summary(rule),
             review=review,
             actor=actor,
             rule=rule,
@@ -414,9 +404,7 @@ def _dataset_decision_apply(*, actor: User, review: SunsetReview) -> dict:
         _notice(
             Kind.CONTROL_DATA_RENEWED,
             f"Control data renewed: {name}",
-            f"The {name} ({dataset.citation}, issued {_day(dataset.issue_date)}) was reviewed "
-            f"and renewed: it is applied until {_day(dataset.sunset_on)} (previously "
-            f"{_day(old_sunset)}).",
+            _renewed_summary(dataset, old_sunset=old_sunset),
             review=review,
             actor=actor,
             control_dataset=dataset,
@@ -427,9 +415,7 @@ def _dataset_decision_apply(*, actor: User, review: SunsetReview) -> dict:
         _notice(
             Kind.CONTROL_DATA_RETIRED,
             f"Control data retired: {name}",
-            f"The {name} ({dataset.citation}, issued {_day(dataset.issue_date)}) was reviewed "
-            "and retired: it is no longer applied, and checks that need it refer cases to an "
-            "official.",
+            _retired_summary(dataset),
             review=review,
             actor=actor,
             control_dataset=dataset,
@@ -438,6 +424,26 @@ def _dataset_decision_apply(*, actor: User, review: SunsetReview) -> dict:
         "sunset_on": {"from": old_sunset, "to": dataset.sunset_on},
         "status": {"from": old_status, "to": dataset.status},
     }
+
+
+def _no_longer_applied(subject: Rule | ControlDataset) -> str:
+    """What a lapse or retirement means for screening, as a notice says it."""
+    if isinstance(subject, Rule):
+        return "it no longer applies to new screenings"
+    return "it is no longer applied, and checks that need it refer cases to an official"
+
+
+def _renewed_summary(subject: Rule | ControlDataset, *, old_sunset: datetime.date) -> str:
+    return (
+        f"{notice_subject_name(subject)} was reviewed and renewed: it now applies until "
+        f"{notice_day(subject.sunset_on)} (previously {notice_day(old_sunset)})."
+    )
+
+
+def _retired_summary(subject: Rule | ControlDataset) -> str:
+    return (
+        f"{notice_subject_name(subject)} was reviewed and retired: {_no_longer_applied(subject)}."
+    )
 
 
 def _notice(kind: str, title: str, summary: str, *, review: SunsetReview, **subject) -> None:

@@ -32,7 +32,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django_countries import countries
 
 from exportgov.accounts.models import User
@@ -42,7 +41,7 @@ from exportgov.core.exceptions import ApplicationError
 
 from ..checks import parameters_validate
 from ..models import PartnerDenial, PublicNotice, RescreenBatch, Rule, SunsetReview
-from .notices import notice_publish, rule_notice_publish
+from .notices import notice_day, notice_publish, notice_subject_name, rule_notice_publish
 from .reviews import renewal_sunset_latest, renewal_sunset_problem
 
 Verb = AuditEvent.Verb
@@ -342,8 +341,9 @@ def pilot_promote(
     problem = renewal_sunset_problem(sunset=sunset, today=today)
     if problem and sunset_on is None:
         errors["sunset_on"] = [
-            f"The pilot's sunset ({_day(sunset)}) cannot be the live version's: give a sunset "
-            f"date after today and no later than {_day(renewal_sunset_latest(today))}."
+            f"The pilot's sunset ({notice_day(sunset)}) cannot be the live version's: give a "
+            f"sunset date after today and no later than "
+            f"{notice_day(renewal_sunset_latest(today))}."
         ]
     elif problem:
         errors["sunset_on"] = [problem]
@@ -396,10 +396,10 @@ def pilot_promote(
         kind=PublicNotice.Kind.PILOT_PROMOTED,
         title=f"Pilot promoted to live: {new_rule.title}",
         summary=(
-            f"Version {new_rule.version} of rule {new_rule.code} ({new_rule.get_kind_display()}) "
-            f"is the pilot version {base.version}, piloted from {_day(base.effective_from)}, "
-            f"now promoted to live: it counts towards decisions. {replaces} In force from "
-            f"{_day(new_rule.effective_from)}; to be reviewed by {_day(new_rule.sunset_on)}."
+            f"{notice_subject_name(new_rule)} is the pilot version {base.version}, piloted from "
+            f"{notice_day(base.effective_from)}, now promoted to live: it counts towards "
+            f"decisions. {replaces} In force from {notice_day(new_rule.effective_from)}; to be "
+            f"reviewed by {notice_day(new_rule.sunset_on)}."
         ),
         justification=justification,
         actor=actor,
@@ -438,10 +438,6 @@ def _open_reviews_decide(
             payload={"subject": str(review.rule), "justification": justification},
         )
     return reviews
-
-
-def _day(value: date) -> str:
-    return date_format(value, "j F Y")
 
 
 # --- the starter catalogue -----------------------------------------------------------------

@@ -1,16 +1,17 @@
 """Public consultations on proposed rule changes.
 
 Public pages (no sign-in):
-- consultation_public_list: open consultations first, then decided ones
-- consultation_public_detail: the proposal, its published comments, the comment form while it
-  is open (rate-limited per IP address: HTTP 429 past settings.CONSULTATION_COMMENT_RATE, the
-  text kept), and the decision with its response summary once decided
+- consultation_public_list: open consultations first, then decided ones (paged)
+- consultation_public_detail: the proposal, its published comments (paged), the comment form
+  while it is open (rate-limited per IP address: HTTP 429 past
+  settings.CONSULTATION_COMMENT_RATE, the text kept), and the decision with its response
+  summary once decided
 
 Pages for policy admins (who open, moderate and decide) and auditors (who read):
-- consultation_list: every consultation with its comments awaiting moderation
+- consultation_list: every consultation with its comments awaiting moderation (paged)
 - consultation_create: open one (?rule=<code> starts from that rule's version in force)
-- consultation_detail: every comment with publish / reject forms, and the decision form once
-  the closing date has passed
+- consultation_detail: every comment (paged) with publish / reject forms, and the decision form
+  once the closing date has passed
 """
 
 from __future__ import annotations
@@ -20,18 +21,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from exportgov.core.forms import CHOICES_FIELD_TEMPLATE, ChoiceRadios, StyledFormMixin
+from exportgov.core.paging import PAGE_SIZE
 
 from ..models import Consultation, ConsultationComment, Rule
 from ..selectors_consultations import (
     VIEW_CONSULTATION_PERMISSION,
+    consultation_comment_get_for_user,
+    consultation_comment_list_for_user,
     consultation_get_for_user,
     consultation_list_for_user,
     consultation_public_get,
@@ -174,17 +180,18 @@ def _comment_rate(group: str, request: HttpRequest) -> str:
 
 @require_GET
 def consultation_public_list_page(request: HttpRequest) -> HttpResponse:
+    page = Paginator(consultation_public_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "screening/consultation_public_list.html",
-        {"consultations": consultation_public_list()},
+        {"page": page, "consultations": page.object_list},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @ratelimit(group=COMMENT_RATE_GROUP, key="ip", rate=_comment_rate, method="POST", block=False)
 def consultation_public_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
-    context = consultation_public_get(pk=pk)
+    context = consultation_public_get(pk=pk, page_number=request.GET.get("page"))
     consultation = context["consultation"]
     form = CommentForm()
     status = 200
@@ -219,8 +226,11 @@ def consultation_public_detail_page(request: HttpRequest, pk: int) -> HttpRespon
 @permission_required(VIEW_CONSULTATION_PERMISSION, raise_exception=True)
 @require_GET
 def consultation_list(request: HttpRequest) -> HttpResponse:
+    consultations = consultation_list_for_user(user=request.user)
+    page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "consultations": consultation_list_for_user(user=request.user),
+        "page": page,
+        "consultations": page.object_list,
         "can_open": request.user.has_perm(MANAGE_RULES_PERMISSION),
     }
     return render(request, "screening/consultation_list.html", context)
@@ -261,10 +271,9 @@ def _moderate(request: HttpRequest, consultation: Consultation) -> tuple[HttpRes
     """Handle one comment's publish / reject form; a redirect, or the bound form to show."""
     if not request.user.has_perm(MODERATE_PERMISSION):
         raise PermissionDenied("Only moderators may publish or reject comments.")
-    comment_pk = request.POST.get("comment", "")
-    comment = next((item for item in consultation.comment_list if str(item.pk) == comment_pk), None)
-    if comment is None:
-        raise Http404("No such comment on this consultation.")
+    comment = consultation_comment_get_for_user(
+        user=request.user, consultation=consultation, pk=request.POST.get("comment", "")
+    )
     form = ModerationForm(request.POST, prefix=f"comment-{comment.pk}")
     if form.is_valid():
         publish = form.cleaned_data["decision"] == "publish"
@@ -279,9 +288,24 @@ def _moderate(request: HttpRequest, consultation: Consultation) -> tuple[HttpRes
             form.service_errors_add(error)
         else:
             messages.success(request, "Comment published." if publish else "Comment not published.")
+            # Back to the page of comments the form was on, at the comment moderated.
             url = reverse("screening:consultation_detail", args=[consultation.pk])
-            return redirect(f"{url}#comment-{comment.pk}"), {}
+            page = request.GET.get("page", "")
+            query = f"?{urlencode({'page': page})}" if page else ""
+            return redirect(f"{url}{query}#comment-{comment.pk}"), {}
     return None, {comment.pk: form}
+
+
+def _rule_to_edit(consultation: Consultation) -> Rule | None:
+    """Where a decision to proceed leads: the version in force of the rule consulted on (None
+    when undecided, withdrawn or about a new rule)."""
+    if (
+        consultation.status != Consultation.Status.DECIDED
+        or consultation.outcome == Outcome.WITHDRAW
+        or consultation.rule is None
+    ):
+        return None
+    return consultation_rule_in_force(rule=consultation.rule)
 
 
 def _decide(
@@ -300,11 +324,7 @@ def _decide(
             form.service_errors_add(error)
         else:
             outcome = decided.get_outcome_display().lower()
-            in_force = (
-                consultation_rule_in_force(rule=decided.rule)
-                if decided.rule is not None and decided.outcome != Outcome.WITHDRAW
-                else None
-            )
+            in_force = _rule_to_edit(decided)
             if in_force is not None:
                 messages.success(
                     request,
@@ -337,21 +357,17 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return response
     can_moderate = request.user.has_perm(MODERATE_PERMISSION)
     can_manage = request.user.has_perm(MANAGE_RULES_PERMISSION)
-    for comment in consultation.comment_list:
+    comments = consultation_comment_list_for_user(user=request.user, consultation=consultation)
+    page = Paginator(comments, PAGE_SIZE).get_page(request.GET.get("page"))
+    for comment in page:
         comment.moderation_form = moderation_forms.get(comment.pk) or ModerationForm(
             prefix=f"comment-{comment.pk}"
         )
-    rule_to_edit = None
-    if (
-        can_manage
-        and consultation.status == Consultation.Status.DECIDED
-        and consultation.outcome != Outcome.WITHDRAW
-        and consultation.rule is not None
-    ):
-        rule_to_edit = consultation_rule_in_force(rule=consultation.rule)
+    rule_to_edit = _rule_to_edit(consultation) if can_manage else None
     context = {
         "consultation": consultation,
-        "comments": consultation.comment_list,
+        "page": page,
+        "comments": page.object_list,
         "can_moderate": can_moderate and consultation.status == Consultation.Status.OPEN,
         "can_decide": can_manage and consultation.awaiting_decision,
         "can_manage": can_manage,

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from exportgov.core.forms import StyledFormMixin
+from exportgov.core.paging import PAGE_SIZE
 
 from ..models import SunsetReview
 from ..selectors_pilots import pilot_comparison
@@ -29,7 +30,6 @@ from ..selectors_rules import MANAGE_RULES_PERMISSION, VIEW_RULE_PERMISSION
 from ..services.reviews import decisions_allowed, sunset_review_decide
 
 Decision = SunsetReview.Decision
-REVIEWS_PER_PAGE = 25
 
 
 class SunsetDecisionForm(StyledFormMixin, forms.Form):
@@ -56,7 +56,7 @@ class SunsetDecisionForm(StyledFormMixin, forms.Form):
 @permission_required(VIEW_RULE_PERMISSION, raise_exception=True)
 def sunset_review_queue(request: HttpRequest) -> HttpResponse:
     reviews = sunset_review_queue_for_user(user=request.user)
-    page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "screening/sunset_review_queue.html", {"page": page})
 
 

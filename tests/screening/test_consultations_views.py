@@ -13,6 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from exportgov.core.paging import PAGE_SIZE
 from screening.models import Consultation, ConsultationComment, PublicNotice, Rule
 from screening.services.consultations import (
     consultation_comment_moderate,
@@ -493,3 +494,107 @@ def test_consultation_notices_link_to_the_consultation_on_the_page_and_in_the_fe
 
     assert f'href="{detail}"' in page
     assert f'href="http://testserver{detail}"' in feed
+
+
+# --- Paging -----------------------------------------------------------------------------------
+
+
+def _many_published(world, consultation: Consultation, count: int) -> None:
+    ConsultationComment.objects.bulk_create(
+        ConsultationComment(
+            consultation=consultation,
+            author_name=f"Commenter {number:02d}",
+            body=f"View number {number:02d}.",
+            submitted_at=NOON - datetime.timedelta(minutes=count - number),
+            status=CommentStatus.PUBLISHED,
+            moderated_by=world.policy_admin,
+            moderated_at=NOON,
+        )
+        for number in range(count)
+    )
+
+
+def test_consultation_public_list_is_paged(client, world):
+    for number in range(PAGE_SIZE + 1):
+        _open(world, title=f"Proposal {number:02d}")
+
+    first = client.get(reverse("controls:consultation_list")).content.decode()
+    second = client.get(reverse("controls:consultation_list"), {"page": 2}).content.decode()
+
+    assert first.count('data-testid="consultation"') == PAGE_SIZE
+    assert second.count('data-testid="consultation"') == 1
+    assert "Page 1 of 2" in first
+
+
+def test_consultation_list_is_paged(client, world):
+    for number in range(PAGE_SIZE + 1):
+        _open(world, title=f"Proposal {number:02d}")
+    client.force_login(world.auditor)
+
+    first = client.get(reverse("screening:consultation_list")).content.decode()
+    second = client.get(reverse("screening:consultation_list"), {"page": 2}).content.decode()
+
+    assert len(re.findall(r'data-testid="consultation-\d+"', first)) == PAGE_SIZE
+    assert len(re.findall(r'data-testid="consultation-\d+"', second)) == 1
+    assert "Page 1 of 2" in first
+
+
+def test_consultation_public_detail_pages_the_comments_with_a_fixed_query_count(
+    client, world, django_assert_max_num_queries
+):
+    consultation = _open(world)
+    _many_published(world, consultation, 26)
+    _comment(consultation, "Still waiting.")
+
+    with django_assert_max_num_queries(3):  # the consultation with counts, a count, the page
+        first = client.get(_public_url(consultation)).content.decode()
+    second = client.get(_public_url(consultation), {"page": 2}).content.decode()
+
+    assert first.count('data-testid="comment"') == 25
+    assert "View number 00." in first
+    assert "View number 25." not in first
+    assert second.count('data-testid="comment"') == 1
+    assert "View number 25." in second
+    assert "26 comments published; 1 awaiting moderation" in second  # counts cover every page
+    assert "Page 2 of 2" in second
+
+
+def test_consultation_detail_pages_the_comments_and_moderation_returns_to_the_page(
+    client, world, django_assert_max_num_queries
+):
+    consultation = _open(world)
+    _many_published(world, consultation, 25)
+    late = _comment(consultation, "A late view.")
+    client.force_login(world.policy_admin)
+    url = _admin_url(consultation)
+
+    with django_assert_max_num_queries(12):  # as many for 25 comments as for one
+        first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+
+    assert first.count('data-testid="comment"') == 25
+    assert "A late view." not in first
+    assert f'data-testid="moderation-form-{late.pk}"' in second
+    assert "Page 2 of 2" in second
+
+    response = client.post(
+        f"{url}?page=2",
+        {"action": "moderate", "comment": late.pk, f"comment-{late.pk}-decision": "publish"},
+    )
+    assert response.status_code == 302
+    assert response.url == f"{url}?page=2#comment-{late.pk}"
+    late.refresh_from_db()
+    assert late.status == CommentStatus.PUBLISHED
+
+
+@pytest.mark.parametrize("comment", ["", "abc", "999999"])
+def test_consultation_detail_moderating_an_unknown_comment_is_404(client, world, comment):
+    consultation = _open(world)
+    client.force_login(world.policy_admin)
+
+    response = client.post(
+        _admin_url(consultation),
+        {"action": "moderate", "comment": comment, f"comment-{comment}-decision": "publish"},
+    )
+
+    assert response.status_code == 404

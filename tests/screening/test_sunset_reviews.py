@@ -13,14 +13,14 @@ from exportgov.audit.models import AuditEvent
 from exportgov.notifications.models import Notification
 from licensing.models import Application
 from licensing.services.applications import application_submit
-from screening.models import Flag, PublicNotice, Rule, SunsetReview
+from screening.models import ControlDataset, Flag, PublicNotice, Rule, SunsetReview
 from screening.services.reviews import (
     rules_lapse_due,
     sunset_review_decide,
     sunset_reviews_open_due,
 )
 from tests.licensing.factories import make_draft
-from tests.screening.factories import FlagFactory, RuleFactory
+from tests.screening.factories import FlagFactory, PolicyAdminFactory, RuleFactory
 
 Verb = AuditEvent.Verb
 Kind = PublicNotice.Kind
@@ -125,6 +125,30 @@ def test_rules_lapse_due_lapses_after_sunset_and_the_rule_no_longer_fires(
     assert (event.target_id, event.to_status) == (str(rule.pk), Rule.Status.LAPSED)
     notice = PublicNotice.objects.get(kind=Kind.RULE_LAPSED)
     assert notice.rule == rule
+
+
+def test_rule_notices_name_the_version_and_say_what_changed(world):
+    rule = _rule(world, code="end-use-cascade", kind=Rule.Kind.END_USE)
+    retired = _rule(world, code="end-use-retired", kind=Rule.Kind.END_USE)
+    review = SunsetReview.objects.create(
+        rule=retired, opened_on=SUNSET - datetime.timedelta(days=30), due_on=SUNSET
+    )
+    with _at(SUNSET - datetime.timedelta(days=5)):
+        sunset_review_decide(
+            actor=world.policy_admin, review=review, decision="retire", justification="Obsolete."
+        )
+    with _at(SUNSET + datetime.timedelta(days=1)):
+        assert rules_lapse_due() == 1
+
+    kind = rule.get_kind_display()
+    assert PublicNotice.objects.get(kind=Kind.RULE_RETIRED).summary == (
+        f"Version 1 of rule end-use-retired ({kind}) was reviewed and retired: it no longer "
+        "applies to new screenings."
+    )
+    assert PublicNotice.objects.get(kind=Kind.RULE_LAPSED).summary == (
+        f"Version 1 of rule end-use-cascade ({kind}) reached its sunset on 30 June 2027 without "
+        "being renewed: it no longer applies to new screenings."
+    )
 
 
 def test_rules_lapse_due_leaves_a_renewed_rule_in_force(world):
@@ -272,6 +296,26 @@ def test_sunset_review_queue_lists_open_reviews_soonest_first_with_overdue_tagge
         body = client.get(reverse("screening:sunset_review_queue")).content.decode()
     assert body.index(sooner.code) < body.index(later.code)
     assert body.count('data-testid="overdue"') == 1
+
+
+def test_sunset_review_queue_query_budget(
+    world, client, control_data, django_assert_max_num_queries
+):
+    """Rule reviews (with their owners) and control-data reviews side by side: as many queries
+    for eight reviews as for one."""
+    for _number in range(4):
+        _rule(world, owner=PolicyAdminFactory())
+    for dataset in control_data.values():
+        ControlDataset.objects.filter(pk=dataset.pk).update(sunset_on=SUNSET)
+    with _at(SUNSET - datetime.timedelta(days=30)):
+        opened = sunset_reviews_open_due()
+        client.force_login(world.policy_admin)
+        with django_assert_max_num_queries(10):
+            body = client.get(reverse("screening:sunset_review_queue")).content.decode()
+    reviews = SunsetReview.objects.filter(status=SunsetReview.Status.OPEN)
+    assert opened == reviews.count() > 4
+    for review in reviews:
+        assert reverse("screening:sunset_review_detail", args=[review.pk]) in body
 
 
 def test_sunset_review_detail_shows_the_evidence(world, client):

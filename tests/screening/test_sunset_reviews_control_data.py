@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from exportgov.audit.models import AuditEvent
 from exportgov.notifications.models import Notification
@@ -134,6 +135,35 @@ def test_renewing_control_data_moves_its_sunset_and_publishes(world, chart):
     notice = PublicNotice.objects.get(kind=Kind.CONTROL_DATA_RENEWED)
     assert notice.justification == "The chart is still the edition in force."
     assert "30 June 2028" in notice.summary
+
+
+def test_control_data_notices_name_the_edition_and_say_what_changed(world, chart):
+    name = (
+        f"The {chart.get_kind_display()} ({chart.citation}, issued "
+        f"{date_format(chart.issue_date, 'j F Y')})"
+    )
+    review = _open_review(chart)
+    with _at(datetime.date(2027, 6, 1)):
+        sunset_review_decide(
+            actor=world.policy_admin,
+            review=review,
+            decision="renew",
+            justification="Still the edition in force.",
+            new_sunset_on=datetime.date(2028, 6, 30),
+        )
+    with _at(datetime.date(2028, 7, 1)):
+        control_datasets_lapse_due()  # the other datasets' sunsets have passed too
+
+    renewed = PublicNotice.objects.get(kind=Kind.CONTROL_DATA_RENEWED)
+    lapsed = PublicNotice.objects.get(kind=Kind.CONTROL_DATA_LAPSED, control_dataset=chart)
+    assert renewed.summary == (
+        f"{name} was reviewed and renewed: it now applies until 30 June 2028 (previously "
+        "30 June 2027)."
+    )
+    assert lapsed.summary == (
+        f"{name} reached its sunset on 30 June 2028 without being renewed: it is no longer "
+        "applied, and checks that need it refer cases to an official."
+    )
 
 
 def test_retiring_control_data_stops_applying_it(world, chart):
