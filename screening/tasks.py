@@ -120,3 +120,11 @@ def notice_affected_notify(notice_id: int) -> int:
     from .services import affected
 
     return affected.notice_affected_notify(notice_id=notice_id)
+
+
+@shared_task
+def notice_email_subscribers(notice_id: int) -> int:
+    """Email a published notice to its subscribers; returns how many emails were sent."""
+    from .services import notices
+
+    return notices.notice_subscribers_email(notice_id=notice_id)

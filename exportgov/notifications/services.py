@@ -17,12 +17,18 @@ from .models import Notification
 
 def email_send(*, to: str, template: str, context: dict) -> None:
     """Send the templated email to one address once the current transaction commits."""
+    transaction.on_commit(email_message(to=to, template=template, context=context).send)
+
+
+def email_message(*, to: str, template: str, context: dict) -> EmailMultiAlternatives:
+    """The templated email to one address, rendered but not sent (for a task that sends many
+    over one connection)."""
     subject, text, html = _render(template, context)
     message = EmailMultiAlternatives(
         subject=settings.EMAIL_SUBJECT_PREFIX + subject, body=text, to=[to]
     )
     message.attach_alternative(html, "text/html")
-    transaction.on_commit(message.send)
+    return message
 
 
 def notification_send(*, recipient, template: str, context: dict, url: str = "") -> Notification:

@@ -1,7 +1,7 @@
 """Publishing public notices of changes, and users' opt-in to have them emailed.
 
 `notice_publish` writes a notice (title, summary, public justification) in the caller's
-transaction and audits it; once the transaction commits, every active subscriber is emailed
+transaction and audits it; once the transaction commits, a task emails every active subscriber
 (with no subscriber, nothing is queued).
 The `*_notice_publish` helpers turn a rule version, a list version or a control dataset into
 its notice, using only published fields: never a rule's weight, parameters or owner.
@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,7 +21,7 @@ from django.utils.formats import date_format
 from exportgov.accounts.models import User
 from exportgov.audit.models import AuditEvent
 from exportgov.audit.services import audit_record
-from exportgov.notifications.services import email_send
+from exportgov.notifications.services import email_message
 
 from ..models import (
     Consultation,
@@ -83,23 +85,41 @@ def notice_publish(
     return notice
 
 
-def notice_email_subscribers(*, notice: PublicNotice) -> int:
-    """Email the notice to every active subscriber once the transaction commits (each email
-    is queued with `email_send`, so a rolled-back change announces nothing); how many."""
-    recipients = (
+def _subscribers() -> QuerySet[NoticeSubscription]:
+    return (
         NoticeSubscription.objects.filter(active=True, user__is_active=True)
         .exclude(user__email="")
         .select_related("user")
         .order_by("pk")
     )
+
+
+def notice_email_subscribers(*, notice: PublicNotice) -> bool:
+    """Queue the emailing of the notice to its subscribers for after the commit (a rolled-back
+    change announces nothing, and however many subscribe, the publishing request does not wait
+    for their emails); whether it was queued (not when nobody subscribes)."""
+    from ..tasks import notice_email_subscribers as notice_email_subscribers_task
+
+    if not _subscribers().exists():
+        return False
+    notice_email_subscribers_task.delay_on_commit(notice.pk)
+    return True
+
+
+def notice_subscribers_email(*, notice_id: int) -> int:
+    """Email the notice to every active subscriber over one connection (run by the task);
+    how many emails were sent."""
+    notice = PublicNotice.objects.get(pk=notice_id)
     url = reverse("controls:notice_list")
-    for subscription in recipients:
-        email_send(
+    messages = [
+        email_message(
             to=subscription.user.email,
             template=EMAIL_TEMPLATE,
             context={"notice": notice, "recipient": subscription.user, "url": url},
         )
-    return len(recipients)
+        for subscription in _subscribers()
+    ]
+    return get_connection().send_messages(messages) or 0
 
 
 @transaction.atomic

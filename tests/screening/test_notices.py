@@ -178,6 +178,23 @@ def test_notice_publish_emails_active_subscribers_on_commit(
     assert reverse("controls:notice_list") in message.body
 
 
+def test_notice_publish_queues_one_task_for_all_subscribers(
+    world, django_capture_on_commit_callbacks
+):
+    for user in (world.exporter, world.auditor, world.case_officer):
+        notice_subscription_set(actor=user, active=True)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _publish("Rule retired")
+    assert len(callbacks) == 1  # the publishing request renders and sends nothing itself
+    callbacks[0]()
+
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        user.email for user in (world.exporter, world.auditor, world.case_officer)
+    )
+
+
 def test_notice_publish_without_subscribers_queues_nothing(
     world, django_capture_on_commit_callbacks
 ):
