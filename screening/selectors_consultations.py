@@ -146,6 +146,17 @@ def consultation_list_for_user(
     return _tag_state(consultations, today)
 
 
+def consultation_counts_for_user(*, user: User, today: datetime.date | None = None) -> dict:
+    """Comments waiting for moderation, and consultations closed but not yet decided."""
+    _authorise(user)
+    today = today or timezone.localdate()
+    pending = ConsultationComment.objects.filter(status=CommentStatus.PENDING).count()
+    awaiting = Consultation.objects.filter(
+        status=Consultation.Status.OPEN, closes_on__lt=today
+    ).count()
+    return {"comments_pending": pending, "awaiting_decision": awaiting}
+
+
 def consultation_get_for_user(
     *, user: User, pk: int, today: datetime.date | None = None
 ) -> Consultation:

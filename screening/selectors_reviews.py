@@ -56,6 +56,15 @@ def sunset_review_queue_for_user(
     return reviews
 
 
+def sunset_review_counts_for_user(*, user: User, today: datetime.date | None = None) -> dict:
+    """How many reviews are open, and how many of those are past their due date."""
+    _authorise(user)
+    today = today or timezone.localdate()
+    return SunsetReview.objects.filter(status=SunsetReview.Status.OPEN).aggregate(
+        open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today))
+    )
+
+
 def sunset_review_get_for_user(*, user: User, pk: int) -> SunsetReview:
     _authorise(user)
     return get_object_or_404(

@@ -24,8 +24,8 @@ from licensing.selectors import (
     consultation_list_for_advisor,
     licence_list_for_user,
 )
-from screening.selectors_consultations import consultation_list_for_user
-from screening.selectors_reviews import sunset_review_queue_for_user
+from screening.selectors_consultations import consultation_counts_for_user
+from screening.selectors_reviews import sunset_review_counts_for_user
 
 Status = Application.Status
 OPEN_CASE = [
@@ -263,27 +263,26 @@ def _appeals_reviewer_cards(user) -> list[Card]:
 
 def _policy_admin_cards(user) -> list[Card]:
     counts = user_counts_by_role()
-    reviews = sunset_review_queue_for_user(user=user)
-    overdue = sum(1 for review in reviews if review.overdue)
-    consultations = consultation_list_for_user(user=user)
+    reviews = sunset_review_counts_for_user(user=user)
+    consultations = consultation_counts_for_user(user=user)
     return [
         Card(
             title="Sunset reviews open",
-            count=len(reviews),
+            count=reviews["open"],
             unit="review",
             link=reverse("screening:sunset_review_queue"),
             link_text="Decide the reviews",
             empty_text="No rule or control data is near its sunset.",
-            note=f"{overdue} past the sunset date" if overdue else "",
+            note=f"{reviews['overdue']} past the sunset date" if reviews["overdue"] else "",
         ),
         Card(
             title="Consultation comments to moderate",
-            count=sum(consultation.comments_pending for consultation in consultations),
+            count=consultations["comments_pending"],
             unit="comment",
             link=reverse("screening:consultation_list"),
             link_text="See the consultations",
             empty_text="No comment is waiting. Open a consultation from a rule's page.",
-            note=_decisions_due(consultations),
+            note=_decisions_due(consultations["awaiting_decision"]),
         ),
         Card(
             title="People with a role",
@@ -297,8 +296,7 @@ def _policy_admin_cards(user) -> list[Card]:
     ]
 
 
-def _decisions_due(consultations) -> str:
-    due = sum(1 for consultation in consultations if consultation.awaiting_decision)
+def _decisions_due(due: int) -> str:
     if not due:
         return ""
     return f"{due} closed consultation{'' if due == 1 else 's'} awaiting your decision"

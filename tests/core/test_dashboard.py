@@ -232,3 +232,33 @@ def test_officer_and_reviewer_dashboards_note_running_clocks_past_their_deadline
     assert "1 past its deadline." in officer_page  # the paused clock is not counted
     assert _count(reviewer_page, "open appeal") == 1
     assert "1 past its deadline." in reviewer_page
+
+
+def test_policy_admin_dashboard_notes_overdue_reviews_and_consultations_to_decide(
+    client, world
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from screening.models import Consultation, SunsetReview
+    from tests.screening.factories import RuleFactory
+
+    today = timezone.localdate()
+    late = RuleFactory(owner=world.policy_admin, sunset_on=today + datetime.timedelta(days=5))
+    SunsetReview.objects.create(
+        rule=late, opened_on=today, due_on=today - datetime.timedelta(days=1)
+    )
+    Consultation.objects.create(
+        title="Closed yesterday",
+        proposal="p",
+        rationale="r",
+        opened_at=timezone.now() - datetime.timedelta(days=30),
+        closes_on=today - datetime.timedelta(days=1),
+        opened_by=world.policy_admin,
+    )
+
+    page = _dashboard(client, world.policy_admin)
+
+    assert "1 past the sunset date" in page
+    assert "1 closed consultation awaiting your decision" in page
