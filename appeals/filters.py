@@ -1,10 +1,12 @@
-"""The appeals queue's filters: status, subject, reviewer (mine or all) and deadline."""
+"""The appeals queue: its open statuses, its order, and the web queue's filter form (status,
+subject, reviewer, deadline, search), which `selectors.appeal_queue` applies as the API's
+filters are."""
 
-import django_filters
+from django import forms
 from django.db.models import F, QuerySet
 
 from licensing import deadlines
-from licensing.filters import FilterForm, TriageQueueFilter
+from licensing.filters import FilterForm
 
 from .models import Appeal
 
@@ -27,50 +29,44 @@ def sorted_by_deadline(queryset: QuerySet[Appeal]) -> QuerySet[Appeal]:
     )
 
 
-class AppealQueueFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(
-        choices=[(status.value, status.label) for status in Status if status != Status.DRAFT],
-        method="filter_status",
+class AppealQueueFilterForm(FilterForm):
+    """The queue page's filters; every one is optional (no status: the open appeals)."""
+
+    status = forms.ChoiceField(
+        required=False,
         label="Status",
-        empty_label="Any open",
+        choices=[("", "Any open")]
+        + [(status.value, status.label) for status in Status if status != Status.DRAFT],
     )
-    subject = django_filters.ChoiceFilter(
-        choices=Appeal.Subject.choices, label="What is appealed", empty_label="Anything"
+    subject = forms.ChoiceField(
+        required=False,
+        label="What is appealed",
+        choices=[("", "Anything"), *Appeal.Subject.choices],
     )
-    reviewer = django_filters.ChoiceFilter(
-        choices=[("mine", "Assigned to me"), ("unassigned", "Unassigned")],
-        method="filter_reviewer",
+    reviewer = forms.ChoiceField(
+        required=False,
         label="Show",
-        empty_label="All appeals",
+        choices=[("", "All appeals"), ("mine", "Assigned to me"), ("unassigned", "Unassigned")],
     )
-    deadline = django_filters.ChoiceFilter(
+    deadline = forms.ChoiceField(
+        required=False,
+        label="Deadline",
         choices=[
+            ("", "Any"),
             (deadlines.DeadlineState.OVERDUE, "Overdue"),
             (deadlines.DeadlineState.DUE_SOON, "Due soon"),
         ],
-        method="filter_deadline",
-        label="Deadline",
-        empty_label="Any",
+    )
+    q = forms.CharField(
+        required=False, max_length=100, label="Appeal, case or applicant", strip=True
     )
 
-    class Meta:
-        model = Appeal
-        form = FilterForm
-        fields = ["status", "subject", "reviewer", "deadline"]
-
-    @property
-    def qs(self):
-        queryset = super().qs
-        if not (self.form.is_bound and self.form.is_valid() and self.form.cleaned_data["status"]):
-            queryset = queryset.filter(status__in=OPEN_STATUSES)
-        return sorted_by_deadline(queryset)
-
-    def filter_status(self, queryset, name, value):
-        return queryset.filter(status=value)
-
-    def filter_reviewer(self, queryset, name, value):
-        if value == "mine":
-            return queryset.filter(reviewer=self.request.user)
-        return queryset.filter(reviewer__isnull=True)
-
-    filter_deadline = TriageQueueFilter.filter_deadline
+    def selector_filters(self) -> dict:
+        """The answers that validate, as `selectors.appeal_queue` takes them (one that does not
+        is left out and its error shown on the form)."""
+        self.is_valid()
+        answers = getattr(self, "cleaned_data", {})  # none on an unbound form
+        filters = {name: value for name, value in answers.items() if value}
+        if filters.get("reviewer") == "mine":
+            filters["reviewer"] = "me"
+        return filters

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from licensing.models import InformationRequestBase
+
 
 class Appeal(FSMModelMixin, models.Model):
     class Subject(models.TextChoices):
@@ -198,29 +200,12 @@ class AppealDocument(models.Model):
         return self.original_name
 
 
-class AppealInformationRequest(models.Model):
+class AppealInformationRequest(InformationRequestBase):
     """The reviewer's question to the appellant; the appeal's deadline clock pauses meanwhile."""
 
     appeal = models.ForeignKey(
         Appeal, on_delete=models.CASCADE, related_name="information_requests"
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    question = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    answer = models.TextField(blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    answered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"Request on {self.appeal}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.answered_at is None

@@ -54,11 +54,10 @@ def appeal_list_for_user(*, user: User) -> QuerySet[Appeal]:
 
 
 def appeal_get_for_user(*, user: User, pk: int) -> Appeal:
-    """One appeal the user may see; 404 for anyone else."""
-    return get_object_or_404(
-        appeal_list_for_user(user=user).prefetch_related("documents", "information_requests"),
-        pk=pk,
-    )
+    """One appeal the user may see (with its case, organisation, people, licence and flag),
+    in one query; 404 for anyone else. Its pages and the API read its documents and questions
+    with what they need of them."""
+    return get_object_or_404(appeal_list_for_user(user=user), pk=pk)
 
 
 def appeal_queue(*, user: User, filters: dict | None = None) -> QuerySet[Appeal]:

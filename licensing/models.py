@@ -352,12 +352,10 @@ class CaseNote(models.Model):
         return f"Note on {self.application}"
 
 
-class InformationRequest(models.Model):
-    """An official's question to the exporter; the deadline clock pauses while it is open."""
+class InformationRequestBase(models.Model):
+    """A question to the applicant or appellant, and its answer; a case's or an appeal's
+    deadline clock pauses while it is open (appeals.AppealInformationRequest shares it)."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="information_requests"
-    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -370,14 +368,23 @@ class InformationRequest(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"Request on {self.application}"
 
     @property
     def is_open(self) -> bool:
         return self.answered_at is None
+
+
+class InformationRequest(InformationRequestBase):
+    """An official's question to the exporter; the deadline clock pauses while it is open."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="information_requests"
+    )
+
+    def __str__(self):
+        return f"Request on {self.application}"
 
 
 class Consultation(models.Model):

@@ -25,7 +25,7 @@ from exportgov.core.exceptions import ApplicationError
 from exportgov.core.paging import page_size
 
 from .. import selectors, services
-from ..filters import OPEN_STATUSES, AppealQueueFilter
+from ..filters import OPEN_STATUSES, AppealQueueFilterForm
 from ..forms import (
     AppealAssignForm,
     AppealDecisionForm,
@@ -56,13 +56,13 @@ class QueueRow:
 def appeal_queue(request: HttpRequest) -> HttpResponse:
     """Lodged appeals, soonest deadline first, with filters; an htmx request gets the results."""
     _require_view(request)
-    queryset = selectors.appeal_queue(user=request.user, filters={"status": "all"})
-    queue_filter = AppealQueueFilter(request.GET or None, queryset=queryset, request=request)
-    page = Paginator(queue_filter.qs, page_size(request)).get_page(request.GET.get("page"))
+    filter_form = AppealQueueFilterForm(request.GET or None)
+    queryset = selectors.appeal_queue(user=request.user, filters=filter_form.selector_filters())
+    page = Paginator(queryset, page_size(request)).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [QueueRow(appeal, appeal_clock(appeal, today)) for appeal in page.object_list]
     context = {
-        "filter": queue_filter,
+        "filter_form": filter_form,
         "page": page,
         "rows": rows,
         "page_sizes": [10, 25, 50, 100],

@@ -11,78 +11,32 @@ The rows are written straight to the tables (as tests/licensing/access_licences.
 the matrix makes one appeal per route and actor.
 """
 
-import uuid
 from datetime import timedelta
 
 from django.utils import timezone
 
 from appeals.models import Appeal, AppealInformationRequest
 from conftest import World
-from licensing.models import Application, Decision, Outcome, Party
 from tests.access import API_UNAUTHENTICATED, Route, only, signed_in
 from tests.licensing.factories import pdf_upload
+
+from .factories import appeal_row, refused_row
 
 API = API_UNAUTHENTICATED
 APPEAL_VIEWERS = ["appeals_reviewer", "auditor"]
 REVIEWERS = ["appeals_reviewer"]
 
 
-def _refused(world: World) -> Application:
-    """A case of world.organisation refused today, with its decision in force."""
-    now = timezone.now()
-    application = Application.objects.create(
-        reference=f"EG-A-{uuid.uuid4().hex[:8]}",
-        organisation=world.organisation,
-        created_by=world.exporter,
-        status=Application.Status.REFUSED,
-        title="Matrix refusal",
-        tier="medium",
-        team=world.licensing_team,
-        submitted_at=now - timedelta(days=10),
-        decided_at=now,
-    )
-    Party.objects.create(
-        application=application, role=Party.Role.END_USER, name="Observatory", country="DE"
-    )
-    Decision.objects.create(
-        application=application,
-        decided_by=world.senior_official,
-        outcome=Outcome.REFUSE,
-        explanation="Risk of diversion.",
-    )
-    return application
-
-
-def _make_appeal(world: World, status: str, **fields) -> Appeal:
-    application = _refused(world)
-    now = timezone.now()
-    lodged = status != Appeal.Status.DRAFT
-    return Appeal.objects.create(
-        reference=f"AP-{uuid.uuid4().hex[:8]}",
-        subject=Appeal.Subject.REFUSAL,
-        status=status,
-        application=application,
-        organisation=world.organisation,
-        appellant=world.exporter,
-        grounds=[Appeal.Ground.FACTUAL_ERROR],
-        statement="The end user is a civil observatory.",
-        notice_at=now,
-        filing_deadline=timezone.localdate() + timedelta(days=28),
-        lodged_at=now if lodged else None,
-        **fields,
-    )
-
-
 def _draft(world: World) -> dict:
-    return {"pk": _make_appeal(world, Appeal.Status.DRAFT).pk}
+    return {"pk": appeal_row(world, Appeal.Status.DRAFT).pk}
 
 
 def _lodged(world: World) -> dict:
-    return {"pk": _make_appeal(world, Appeal.Status.LODGED).pk}
+    return {"pk": appeal_row(world, Appeal.Status.LODGED).pk}
 
 
 def _late(world: World) -> dict:
-    appeal = _make_appeal(
+    appeal = appeal_row(
         world,
         Appeal.Status.LATE_REVIEW,
         reviewer=world.appeals_reviewer,  # assigned when lodged; the reviewer decides lateness
@@ -93,7 +47,7 @@ def _late(world: World) -> dict:
 
 
 def _under_review(world: World) -> dict:
-    appeal = _make_appeal(
+    appeal = appeal_row(
         world,
         Appeal.Status.UNDER_REVIEW,
         reviewer=world.appeals_reviewer,
@@ -103,7 +57,7 @@ def _under_review(world: World) -> dict:
 
 
 def _open_question(world: World) -> dict:
-    appeal = _make_appeal(
+    appeal = appeal_row(
         world,
         Appeal.Status.INFO_REQUESTED,
         reviewer=world.appeals_reviewer,
@@ -123,7 +77,7 @@ UPLOAD_DATA: dict = {}
 def _case_to_appeal(world: World) -> dict:
     """No URL arguments; fills CREATE_DATA with a refused case to appeal."""
     CREATE_DATA.clear()
-    CREATE_DATA.update({"subject": Appeal.Subject.REFUSAL, "application": _refused(world).pk})
+    CREATE_DATA.update({"subject": Appeal.Subject.REFUSAL, "application": refused_row(world).pk})
     return {}
 
 
@@ -135,7 +89,7 @@ def _draft_to_upload_to(world: World) -> dict:
 
 
 def _refused_case(world: World) -> dict:
-    return {"pk": _refused(world).pk}
+    return {"pk": refused_row(world).pk}
 
 
 def _appellant(status: int, *, viewers: int | None = None) -> dict:

@@ -12,7 +12,6 @@ The rows are written straight to the tables, as in access_api.py: the matrix mak
 per route and actor, and building each through the whole licensing workflow would be slow.
 """
 
-import uuid
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
@@ -20,56 +19,13 @@ from django.utils import timezone
 
 from appeals.models import Appeal, AppealDocument, AppealInformationRequest
 from conftest import World
-from licensing.models import Application, Decision, Outcome, Party
 from tests.access import LOGIN_REDIRECT, Route, only, signed_in
 from tests.licensing.factories import PDF_BYTES, pdf_upload
 
+from .factories import appeal_row, refused_row
+
 VIEWERS = ["appeals_reviewer", "auditor"]
 REVIEWERS = ["appeals_reviewer"]
-
-
-def _refused(world: World) -> Application:
-    """A case of world.organisation refused today by world.senior_official."""
-    now = timezone.now()
-    application = Application.objects.create(
-        reference=f"EG-U-{uuid.uuid4().hex[:8]}",
-        organisation=world.organisation,
-        created_by=world.exporter,
-        status=Application.Status.REFUSED,
-        title="Matrix refusal",
-        tier="medium",
-        team=world.licensing_team,
-        submitted_at=now - timedelta(days=10),
-        decided_at=now,
-    )
-    Party.objects.create(
-        application=application, role=Party.Role.END_USER, name="Observatory", country="DE"
-    )
-    Decision.objects.create(
-        application=application,
-        decided_by=world.senior_official,
-        outcome=Outcome.REFUSE,
-        explanation="Risk of diversion.",
-    )
-    return application
-
-
-def _appeal(world: World, status: str, **fields) -> Appeal:
-    now = timezone.now()
-    return Appeal.objects.create(
-        reference=f"APL-U-{uuid.uuid4().hex[:8]}",
-        subject=Appeal.Subject.REFUSAL,
-        status=status,
-        application=_refused(world),
-        organisation=world.organisation,
-        appellant=world.exporter,
-        grounds=[Appeal.Ground.FACTUAL_ERROR],
-        statement="The end user is a civil observatory.",
-        notice_at=now,
-        filing_deadline=timezone.localdate() + timedelta(days=28),
-        lodged_at=None if status == Appeal.Status.DRAFT else now,
-        **fields,
-    )
 
 
 def _under_review_fields(world: World) -> dict:
@@ -80,19 +36,19 @@ def _under_review_fields(world: World) -> dict:
 
 
 def _draft(world: World) -> dict:
-    return {"pk": _appeal(world, Appeal.Status.DRAFT).pk}
+    return {"pk": appeal_row(world, Appeal.Status.DRAFT).pk}
 
 
 def _lodged(world: World) -> dict:
-    return {"pk": _appeal(world, Appeal.Status.LODGED).pk}
+    return {"pk": appeal_row(world, Appeal.Status.LODGED).pk}
 
 
 def _under_review(world: World) -> dict:
-    return {"pk": _appeal(world, Appeal.Status.UNDER_REVIEW, **_under_review_fields(world)).pk}
+    return {"pk": appeal_row(world, Appeal.Status.UNDER_REVIEW, **_under_review_fields(world)).pk}
 
 
 def _late(world: World) -> dict:
-    appeal = _appeal(
+    appeal = appeal_row(
         world,
         Appeal.Status.LATE_REVIEW,
         reviewer=world.appeals_reviewer,
@@ -103,7 +59,7 @@ def _late(world: World) -> dict:
 
 
 def _document(world: World) -> dict:
-    appeal = _appeal(world, Appeal.Status.UNDER_REVIEW, **_under_review_fields(world))
+    appeal = appeal_row(world, Appeal.Status.UNDER_REVIEW, **_under_review_fields(world))
     document = AppealDocument(
         appeal=appeal,
         original_name="evidence.pdf",
@@ -120,7 +76,7 @@ ANSWER_DATA: dict = {}
 
 
 def _open_question(world: World) -> dict:
-    appeal = _appeal(
+    appeal = appeal_row(
         world,
         Appeal.Status.INFO_REQUESTED,
         clock_paused_since=timezone.localdate(),
@@ -135,7 +91,7 @@ def _open_question(world: World) -> dict:
 
 
 def _refused_case(world: World) -> dict:
-    return {"pk": _refused(world).pk}
+    return {"pk": refused_row(world).pk}
 
 
 UPLOAD_DATA: dict = {}

@@ -9,7 +9,14 @@ make_appeal_draft(world, subject=...) a draft of any subject (a licence revoked,
 make_second_reviewer(...)            another appeals reviewer
 confirmed_party_match(world, application)   a confirmed live party-match flag
 appeal_events(appeal, verb)          the audit events about an appeal
+
+refused_row(world), appeal_row(world, status, ...)   written straight to the tables, for the
+                                     access matrix (one appeal per route and actor: the whole
+                                     workflow each time would be slow)
 """
+
+import uuid
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -19,7 +26,7 @@ from exportgov.accounts import services as account_services
 from exportgov.accounts.models import User
 from exportgov.accounts.roles import Role
 from exportgov.audit.models import AuditEvent
-from licensing.models import Application, Licence, Party
+from licensing.models import Application, Decision, Licence, Outcome, Party
 from licensing.services import licences as licence_services
 from screening.models import Flag, ListSource, ListVersion, Rule
 from screening.services.flags import flag_dispose
@@ -175,3 +182,50 @@ def appeal_events(appeal: Appeal, verb: str | None = None):
 
 def refresh(appeal: Appeal) -> Appeal:
     return Appeal.objects.get(pk=appeal.pk)
+
+
+def refused_row(world) -> Application:
+    """A case of world.organisation refused today by world.senior_official, written straight to
+    the tables."""
+    now = timezone.now()
+    application = Application.objects.create(
+        reference=f"EG-AP-{uuid.uuid4().hex[:8]}",
+        organisation=world.organisation,
+        created_by=world.exporter,
+        status=Application.Status.REFUSED,
+        title="Matrix refusal",
+        tier="medium",
+        team=world.licensing_team,
+        submitted_at=now - timedelta(days=10),
+        decided_at=now,
+    )
+    Party.objects.create(
+        application=application, role=Party.Role.END_USER, name="Observatory", country="DE"
+    )
+    Decision.objects.create(
+        application=application,
+        decided_by=world.senior_official,
+        outcome=Outcome.REFUSE,
+        explanation="Risk of diversion.",
+    )
+    return application
+
+
+def appeal_row(world, status: str, **fields) -> Appeal:
+    """world.exporter's appeal of a fresh `refused_row` in `status`, written straight to the
+    tables (lodged now unless a draft); `fields` set the rest."""
+    now = timezone.now()
+    return Appeal.objects.create(
+        reference=f"APL-M-{uuid.uuid4().hex[:8]}",
+        subject=Subject.REFUSAL,
+        status=status,
+        application=refused_row(world),
+        organisation=world.organisation,
+        appellant=world.exporter,
+        grounds=[Ground.FACTUAL_ERROR],
+        statement="The end user is a civil observatory.",
+        notice_at=now,
+        filing_deadline=timezone.localdate() + timedelta(days=28),
+        lodged_at=None if status == Appeal.Status.DRAFT else now,
+        **fields,
+    )

@@ -626,6 +626,20 @@ def test_appeal_get_for_user_is_404_for_others(world, draft):
             selectors.appeal_get_for_user(user=world.actor(who), pk=draft.pk)
 
 
+def test_appeal_get_for_user_reads_the_appeal_in_one_query(world, django_assert_num_queries):
+    appeal = factories.make_lodged_appeal(world)
+    case_reference = appeal.application.reference
+    world.exporter.has_perm("appeals.view_appeal")  # a request's user has its permissions cached
+
+    with django_assert_num_queries(1):
+        found = selectors.appeal_get_for_user(user=world.exporter, pk=appeal.pk)
+        assert (found.application.reference, found.reviewer, found.organisation) == (
+            case_reference,
+            world.appeals_reviewer,
+            world.organisation,
+        )
+
+
 def test_appeal_list_for_user_query_budget(world, django_assert_num_queries):
     for _ in range(3):
         factories.make_lodged_appeal(world)

@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from appeals import services
 from appeals.models import Appeal
 from exportgov.accounts.roles import Role
+from exportgov.audit.models import AuditEvent
 from licensing.models import Application, Licence
 from licensing.services import licences as licence_services
 from tests.licensing import factories as licensing
@@ -328,6 +330,27 @@ def test_appeal_withdraw_asks_to_confirm_then_withdraws(client, world):
     assert Appeal.objects.get(pk=appeal.pk).status == Status.WITHDRAWN
 
 
+def test_appeal_detail_history_names_the_appellants_side_only(client, world):
+    appeal = factories.make_refused_appeal_draft(world)
+    services.appeal_document_add(
+        actor=world.exporter, appeal=appeal, upload=licensing.pdf_upload("end-user.pdf")
+    )
+    services.appeal_lodge(actor=world.exporter, appeal=appeal)
+    services.appeal_information_request(
+        actor=world.appeals_reviewer, appeal=appeal, question="Who installs the instruments?"
+    )
+    asked = factories.appeal_events(appeal, AuditEvent.Verb.APPEAL_INFORMATION_REQUESTED).get()
+
+    page = _signed_in(client, world.exporter).get(_draft_url(appeal)).content.decode()
+
+    history = page.split("<h2>History</h2>", 1)[1]
+    assert "Appeal document uploaded" in history
+    assert "end-user.pdf" in history  # the document the appellant uploaded, by name
+    assert "Appeal information requested" in history
+    assert " · the appeals reviewer" in history
+    assert escape(asked.actor_label) not in history  # the reviewer is not named to them
+
+
 def test_appeal_detail_sends_reviewers_to_the_review_page(client, world):
     appeal = factories.make_lodged_appeal(world)
 
@@ -384,6 +407,32 @@ def test_appeal_queue_query_budget(client, world, django_assert_max_num_queries)
     assert response.content.decode().count('data-testid="appeal-row"') == 3
 
 
+def test_appeal_queue_searches_by_appeal_case_or_applicant(client, world):
+    appeal = factories.make_lodged_appeal(world)
+    url = _url("appeal_queue")
+    _signed_in(client, world.appeals_reviewer)
+
+    for query in (appeal.reference, appeal.application.reference, "northwind"):
+        page = client.get(url, {"q": query}).content.decode()
+        assert appeal.reference in page, query
+    elsewhere = client.get(url, {"q": "Southwind"}).content.decode()
+    assert appeal.reference not in elsewhere
+    assert "No appeal matches these filters." in elsewhere
+
+
+def test_appeal_queue_shows_a_filter_it_cannot_use_and_ignores_it(client, world):
+    appeal = factories.make_lodged_appeal(world)
+
+    response = _signed_in(client, world.appeals_reviewer).get(
+        _url("appeal_queue"), {"status": "draft", "reviewer": "mine"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "usa-error-message" in page  # a draft is not in the queue: not a choice
+    assert appeal.reference in page  # the other filters still apply (it is the reviewer's)
+
+
 def test_appeal_list_query_budget(client, world, django_assert_max_num_queries):
     for _ in range(3):
         factories.make_lodged_appeal(world)
@@ -416,6 +465,18 @@ def test_appeal_review_shows_the_appeal_and_the_decision_appealed(client, world)
         _signed_in(client, world.exporter).get(_url("appeal_review", pk=appeal.pk)).status_code
         == 403
     )
+
+
+def test_appeal_review_timeline_names_who_acted_and_the_status_change(client, world):
+    appeal = factories.make_lodged_appeal(world)
+    lodged = factories.appeal_events(appeal, AuditEvent.Verb.APPEAL_LODGED).get()
+
+    page = _signed_in(client, world.appeals_reviewer).get(_url("appeal_review", pk=appeal.pk))
+
+    timeline = page.content.decode().split('data-testid="timeline"', 1)[1]
+    assert "Appeal lodged" in timeline
+    assert f"{escape(lodged.actor_label)} · draft → lodged" in timeline
+    assert "Appeal assigned to a reviewer" in timeline
 
 
 def test_appeal_assign_offers_only_independent_reviewers(client, world):
