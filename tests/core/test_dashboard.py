@@ -234,9 +234,7 @@ def test_officer_and_reviewer_dashboards_note_running_clocks_past_their_deadline
     assert "1 past its deadline." in reviewer_page
 
 
-def test_policy_admin_dashboard_notes_overdue_reviews_and_consultations_to_decide(
-    client, world
-):
+def test_policy_admin_dashboard_notes_overdue_reviews_and_consultations_to_decide(client, world):
     import datetime
 
     from django.utils import timezone
