@@ -1,6 +1,7 @@
 """Reads of the public notices (published to everyone) and of a user's notice opt-in."""
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from .models import NoticeSubscription, PublicNotice
 
@@ -15,6 +16,11 @@ def notice_list() -> QuerySet[PublicNotice]:
 def notice_feed_list(*, limit: int = FEED_LENGTH) -> list[PublicNotice]:
     """The newest notices, for the Atom feed."""
     return list(notice_list()[:limit])
+
+
+def notice_get(*, pk: int) -> PublicNotice:
+    """One public notice; 404 when there is none."""
+    return get_object_or_404(notice_list(), pk=pk)
 
 
 def notice_subscription_get(*, user) -> NoticeSubscription | None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rules/", rulebook.rule_book, name="rule_book"),
     path("rules/<slug:code>/", rulebook.rule_book_detail, name="rule_book_detail"),
     path("notices/", notices.notice_list_page, name="notice_list"),
+    path("notices/<int:pk>/", notices.notice_detail_page, name="notice_detail"),
     path("notices/feed.atom", notices.notice_feed, name="notice_feed"),
     path("notices/subscribe/", notices.notice_subscribe, name="notice_subscribe"),
     path(

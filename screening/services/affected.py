@@ -113,12 +113,12 @@ def notice_affected_notify(*, notice_id: int) -> int:
     cases = list(notice_affected_cases(notice=notice).select_related("organisation", "created_by"))
     if not cases:
         return 0
-    notices_url = reverse("controls:notice_list")
+    notice_url = reverse("controls:notice_detail", args=[notice.pk])
     for application in cases:
         notify_applicant(
             application=application,
             template=NOTIFICATION_TEMPLATE,
-            context={"notice": notice, "notices_url": notices_url},
+            context={"notice": notice, "notice_url": notice_url},
         )
     audit_record(
         actor=None,

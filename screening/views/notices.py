@@ -14,7 +14,12 @@ from django.utils.html import escape, linebreaks
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import PublicNotice
-from ..selectors_notices import notice_feed_list, notice_list, notice_subscription_get
+from ..selectors_notices import (
+    notice_feed_list,
+    notice_get,
+    notice_list,
+    notice_subscription_get,
+)
 from ..services.notices import notice_subscription_set
 
 NOTICES_PER_PAGE = 20
@@ -27,6 +32,13 @@ def notice_list_page(request: HttpRequest) -> HttpResponse:
     subscription = notice_subscription_get(user=request.user)
     context = {"page": page, "subscribed": bool(subscription and subscription.active)}
     return render(request, "screening/notices.html", context)
+
+
+@require_GET
+def notice_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One notice on a page of its own: the address feeds and emails link to, which stays put
+    while newer notices push it down the paged list."""
+    return render(request, "screening/notice_detail.html", {"notice": notice_get(pk=pk)})
 
 
 @login_required
@@ -72,7 +84,7 @@ class NoticeFeed(Feed):
             return reverse("controls:consultation_detail", args=[item.consultation_id])
         if item.rule_id:
             return reverse("controls:rule_book_detail", args=[item.rule.code])
-        return f"{reverse('controls:notice_list')}#notice-{item.pk}"
+        return reverse("controls:notice_detail", args=[item.pk])
 
     def item_guid(self, item: PublicNotice) -> str:
         # Stable whichever host name served the feed.

@@ -6,6 +6,7 @@ signed-in role gets 403; anonymous visitors are sent to sign in.
 """
 
 from conftest import World
+from screening.services.notices import rule_notice_publish
 from tests.access import Route, everyone, only, signed_in
 
 from .factories import RuleFactory
@@ -16,6 +17,12 @@ RULE_MANAGERS = ["policy_admin"]
 
 def _rule(world: World) -> dict:
     return {"code": RuleFactory(owner=world.policy_admin).code}
+
+
+def _notice(world: World) -> dict:
+    rule = RuleFactory(owner=world.policy_admin)
+    notice = rule_notice_publish(rule=rule, actor=world.policy_admin)
+    return {"pk": notice.pk}
 
 
 ROUTES: list[Route] = [
@@ -34,6 +41,7 @@ ROUTES += [
 # Public notices: the page and the feed for anyone; the email opt-in for signed-in users.
 ROUTES += [
     Route("controls:notice_list", everyone(200)),
+    Route("controls:notice_detail", everyone(200), _notice),
     Route("controls:notice_feed", everyone(200)),
     Route("controls:notice_subscribe", signed_in(302), method="post", data={"active": "1"}),
 ]

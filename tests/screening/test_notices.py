@@ -293,6 +293,22 @@ def test_notice_list_page_is_paginated(db, client):
     assert "Page 1 of 2" in first
 
 
+def test_notice_detail_page_shows_one_notice_where_feed_and_emails_link(world, client):
+    notices = _three_notices()
+    oldest = notices[0]
+    url = reverse("controls:notice_detail", args=[oldest.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert f"<h1>{oldest.title}</h1>" in page.text
+    assert oldest.justification in page.text
+    assert notices[1].title not in page.text
+    assert client.get(reverse("controls:notice_detail", args=[999999])).status_code == 404
+    assert f'href="{url}"' in client.get(reverse("controls:notice_list")).text
+    feed = client.get(reverse("controls:notice_feed")).text
+    assert f'href="http://testserver{url}"' in feed  # a notice naming no rule links to its page
+
+
 def test_notice_feed_is_atom_with_the_notices_newest_first(world, client):
     notices = _three_notices()
     rule_notice = PublicNotice.objects.filter(pk=_create(world).public_notices.get().pk).get()

@@ -214,6 +214,7 @@ def test_notice_affected_notify_tells_the_exporter_side_of_each_affected_case(
     assert notice.title in notification.body
     assert notice.summary in notification.body
     assert reverse("controls:notice_list") in notification.body
+    assert reverse("controls:notice_detail", args=[notice.pk]) in notification.body
     assert notification.url in notification.body
     (email,) = mail.outbox
     assert email.to == [world.exporter.email]
